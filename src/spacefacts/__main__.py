@@ -1,0 +1,3 @@
+from spacefacts.cli import main
+
+main()

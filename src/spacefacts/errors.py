@@ -1,0 +1,91 @@
+"""The project's error types and exit codes: everything the CLI turns into a message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes; documented in README.md ("Exit codes")."""
+
+    OK = 0
+    USAGE = 2  # bad option or unknown value (topic, program, id, field, kind)
+    DATA = 3  # a fact file cannot be read or is invalid
+    WRITE = 4  # a fact file could not be written; the old one is intact
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem found in a fact file, located as precisely as known."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    record: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        what = ".".join(part for part in (self.record, self.field) if part)
+        return f"{where}: {what}: {self.message}" if what else f"{where}: {self.message}"
+
+    def as_record(self) -> dict[str, str | int | None]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "id": self.record,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+class SpacefactsError(Exception):
+    """Base of every error the CLI reports as a message rather than a traceback."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class FactBaseError(SpacefactsError):
+    """A fact file is unreadable or invalid; carries every problem found."""
+
+    exit_code = ExitCode.DATA
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class UnknownValueError(SpacefactsError):
+    """A looked-up value (topic, program, id, field, kind) does not exist."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, what: str, value: str, known: Sequence[str], close: Sequence[str]) -> None:
+        self.what, self.value = what, value
+        self.known, self.close = tuple(known), tuple(close)
+        message = f"unknown {what} {value!r}"
+        if close:
+            message += f"; did you mean {' or '.join(repr(c) for c in close)}?"
+        if known:
+            message += f" Known {what}s: {', '.join(known)}"
+        super().__init__(message)
+
+
+class WriteError(SpacefactsError):
+    """A write to a fact file failed; the previous file is left as it was."""
+
+    exit_code = ExitCode.WRITE

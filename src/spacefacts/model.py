@@ -1,0 +1,258 @@
+"""Typed, immutable records of the fact base, and their JSON shapes (the documented contract)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+JsonRecord = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date known to the year, the month or the day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: object) -> PartialDate:
+        """Parse "YYYY", "YYYY-MM", "YYYY-MM-DD" or a TOML date; raise ValueError if impossible."""
+        if isinstance(value, dt.datetime):
+            raise ValueError("expected a date, not a date-time")
+        if isinstance(value, dt.date):
+            return cls(value.year, value.month, value.day)
+        if not isinstance(value, str):
+            raise ValueError(f"expected a date string, got {type(value).__name__}")
+        parts = value.split("-")
+        if (
+            len(parts) > 3
+            or len(parts[0]) != 4
+            or any(len(p) != 2 for p in parts[1:])
+            or not all(p.isdigit() and p.isascii() for p in parts)
+        ):
+            raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else None
+        day = int(parts[2]) if len(parts) > 2 else None
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"{value!r} has no month {month}")
+        if day is not None and month is not None:
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise ValueError(f"{value!r} is not a day of the calendar")
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day is not None else "month" if self.month is not None else "year"
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        """Chronological sort key; a coarser date sorts before the finer dates inside it."""
+        return (self.year, self.month or 0, self.day or 0)
+
+    def iso(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+def _iso(date: PartialDate | None) -> str | None:
+    return date.iso() if date is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    author: str | None = None
+    published: PartialDate | None = None
+    url: str | None = None
+    note: str | None = None
+    origin: str = ""
+
+    def as_record(self) -> JsonRecord:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "publisher": self.publisher,
+            "author": self.author,
+            "published": _iso(self.published),
+            "url": self.url,
+            "note": self.note,
+            "origin": self.origin,
+        }
+
+    def citation(self) -> str:
+        """A one-line human citation: author, title, publisher, date, url."""
+        parts = [p for p in (self.author, f"“{self.title}”", self.publisher) if p]
+        if self.published is not None:
+            parts.append(self.published.iso())
+        if self.url:
+            parts.append(self.url)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    description: str
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    id: str
+    name: str
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    id: str
+    date: PartialDate
+    title: str
+    summary: str
+    program: str
+    tags: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    origin: str = ""
+
+    def as_record(self) -> JsonRecord:
+        return {
+            "id": self.id,
+            "date": self.date.iso(),
+            "title": self.title,
+            "summary": self.summary,
+            "program": self.program,
+            "tags": list(self.tags),
+            "sources": list(self.sources),
+            "aliases": list(self.aliases),
+            "related": list(self.related),
+            "origin": self.origin,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    id: str
+    text: str
+    speaker: str
+    occasion: str
+    verbatim: bool
+    topics: tuple[str, ...]
+    sources: tuple[str, ...]
+    date: PartialDate | None = None
+    excerpt: str | None = None
+    milestone: str | None = None
+    origin: str = ""
+
+    def as_record(self) -> JsonRecord:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "speaker": self.speaker,
+            "date": _iso(self.date),
+            "occasion": self.occasion,
+            "topics": list(self.topics),
+            "verbatim": self.verbatim,
+            "sources": list(self.sources),
+            "excerpt": self.excerpt,
+            "milestone": self.milestone,
+            "origin": self.origin,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Mission:
+    id: str
+    name: str
+    step: int
+    launch_date: PartialDate | None
+    achievements: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    origin: str = ""
+
+    def as_record(self) -> JsonRecord:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "step": self.step,
+            "launch_date": _iso(self.launch_date),
+            "achievements": list(self.achievements),
+            "aliases": list(self.aliases),
+            "sources": list(self.sources),
+            "origin": self.origin,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LunarStep:
+    id: str
+    step: int
+    name: str
+    goal: str
+    sources: tuple[str, ...] = ()
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FactBase:
+    """Every record of one or more fact files, validated; lists keep file order."""
+
+    files: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    programs: tuple[Program, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    lunar_steps: tuple[LunarStep, ...] = ()
+    missions: tuple[Mission, ...] = ()
+
+    def missions_of(self, step: LunarStep) -> list[Mission]:
+        """The missions of a lunar step, in launch order (undated last)."""
+        found = [m for m in self.missions if m.step == step.step]
+        return sorted(found, key=lambda m: m.launch_date.key if m.launch_date else (9999, 0, 0))
+
+    def step_record(self, step: LunarStep) -> JsonRecord:
+        return {
+            "step": step.step,
+            "id": step.id,
+            "name": step.name,
+            "goal": step.goal,
+            "missions": [m.as_record() for m in self.missions_of(step)],
+            "sources": list(step.sources),
+            "origin": step.origin,
+        }
+
+
+# The JSON contract: the fields of each record kind, in output order (README.md documents them).
+RECORD_FIELDS: dict[str, tuple[str, ...]] = {
+    "milestone": (
+        "id", "date", "title", "summary", "program", "tags", "sources", "aliases", "related",
+        "origin",
+    ),
+    "statement": (
+        "id", "text", "speaker", "date", "occasion", "topics", "verbatim", "sources", "excerpt",
+        "milestone", "origin",
+    ),
+    "lunar_step": ("step", "id", "name", "goal", "missions", "sources", "origin"),
+    "topic": ("id", "description", "statements", "origin"),
+    "source": ("id", "title", "publisher", "author", "published", "url", "note", "origin"),
+}  # fmt: skip

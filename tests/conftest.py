@@ -1,0 +1,40 @@
+"""Shared helpers: run the CLI in-process and parse what it prints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from spacefacts.cli import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOOD = FIXTURES / "good.toml"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see the shipped fact base and no colour settings from the caller's shell."""
+    for name in ("SPACEFACTS_DATA", "NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+
+
+runner = CliRunner()
+
+
+def run(*args: str, code: int = 0, env: dict[str, str] | None = None) -> Any:
+    """Run `spacefacts ARGS`, check the exit code, return the result (stdout, stderr)."""
+    result = runner.invoke(app, list(args), env=env)
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def run_json(*args: str) -> Any:
+    """Run `spacefacts ARGS --json` and return the parsed JSON (stderr must stay empty)."""
+    result = run(*args, "--json")
+    assert result.stderr == ""
+    return json.loads(result.stdout)

@@ -1,0 +1,93 @@
+"""Every format carries the same records; tables stay plain when not on a terminal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from conftest import GOOD
+from spacefacts import factbase, query
+from spacefacts.errors import UnknownValueError
+from spacefacts.model import RECORD_FIELDS
+from spacefacts.render import Format, Style, output
+
+FB = factbase.load([factbase.FactFile(GOOD, "test")])
+RECORDS = [m.as_record() for m in query.timeline(FB)]
+PLAIN = Style(fancy=False, color=False)
+
+
+def render(fmt: Format, fields: list[str] | None = None, style: Style = PLAIN) -> str:
+    stream = io.StringIO()
+    output(RECORDS, "milestone", fmt, stream, style, fields)
+    return stream.getvalue()
+
+
+def test_record_fields_match_the_documented_contract() -> None:
+    assert tuple(FB.milestones[0].as_record()) == RECORD_FIELDS["milestone"]
+    assert tuple(FB.statements[0].as_record()) == RECORD_FIELDS["statement"]
+    assert tuple(FB.sources[0].as_record()) == RECORD_FIELDS["source"]
+    assert tuple(query.lunar_steps(FB)[0]) == RECORD_FIELDS["lunar_step"]
+    assert tuple(query.topics(FB)[0]) == RECORD_FIELDS["topic"]
+
+
+def test_json_and_jsonl_round_trip() -> None:
+    assert json.loads(render(Format.json)) == RECORDS
+    assert [json.loads(line) for line in render(Format.jsonl).splitlines()] == RECORDS
+
+
+def test_csv_parses_back_to_the_records() -> None:
+    rows = list(csv.DictReader(io.StringIO(render(Format.csv))))
+    assert [r["id"] for r in rows] == [r["id"] for r in RECORDS]
+    assert rows[0]["tags"] == "satellite"
+    assert rows[1]["date"] == "2020-12"
+
+
+def test_markdown_has_a_header_a_rule_and_a_line_per_record() -> None:
+    lines = render(Format.markdown, ["id", "title"]).splitlines()
+    assert lines[0] == "| id | title |"
+    assert len(lines) == 2 + len(RECORDS)
+    assert lines[2] == "| dfh-1 | First satellite |"
+
+
+def test_plain_table_has_no_escape_codes_or_box_drawing() -> None:
+    text = render(Format.table)
+    assert "\x1b" not in text and "│" not in text
+    assert text.splitlines()[1].split()[:2] == ["1970-04-24", "dongfanghong"]
+
+
+def test_fancy_table_without_colour_has_no_escape_codes() -> None:
+    text = render(Format.table, style=Style(fancy=True, color=False))
+    assert "\x1b" not in text and "First satellite" in text
+
+
+def test_unknown_field_lists_the_valid_ones() -> None:
+    with pytest.raises(UnknownValueError) as caught:
+        render(Format.json, ["titel"])
+    assert caught.value.close[0] == "title"
+    assert "summary" in caught.value.known
+
+
+@pytest.mark.parametrize(
+    ("env", "tty", "fancy", "color"),
+    [
+        ({}, True, True, True),
+        ({}, False, False, False),
+        ({"NO_COLOR": "1"}, True, True, False),
+        ({"TERM": "dumb"}, True, False, False),
+        ({"FORCE_COLOR": "1"}, False, True, True),
+    ],
+)
+def test_style_follows_the_environment(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], tty: bool, fancy: bool, color: bool
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    class Stream(io.StringIO):
+        def isatty(self) -> bool:
+            return tty
+
+    assert Style.detect(Stream()) == Style(fancy=fancy, color=color)
