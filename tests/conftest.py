@@ -16,10 +16,12 @@ GOOD = FIXTURES / "good.toml"
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests see the shipped fact base and no colour settings from the caller's shell."""
-    for name in ("SPACEFACTS_DATA", "NO_COLOR", "FORCE_COLOR", "TERM"):
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests see the shipped fact base, no colour settings from the caller's shell, and a
+    cache directory of their own (never the user's)."""
+    for name in ("SPACEFACTS_DATA", "NO_COLOR", "FORCE_COLOR", "TERM", "SPACEFACTS_NO_CACHE"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SPACEFACTS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 runner = CliRunner()

@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from spacefacts import __version__, factbase, query
+from spacefacts import __version__, cache, factbase, query
 from spacefacts.errors import FactBaseError, SpacefactsError
 from spacefacts.model import FactBase, JsonRecord
 from spacefacts.render import Format, Style, output
@@ -33,11 +33,14 @@ class Settings:
 
     data: Path | None = None
     no_color: bool = False
+    no_cache: bool = False
     _factbase: FactBase | None = field(default=None, repr=False)
 
     def factbase(self) -> FactBase:
         if self._factbase is None:
-            self._factbase = factbase.load([factbase.base_file(self.data)])
+            self._factbase = cache.load(
+                [factbase.base_file(self.data)], cache.enabled(self.no_cache)
+            )
         return self._factbase
 
 
@@ -84,13 +87,20 @@ def main_options(
     no_color: Annotated[
         bool, typer.Option("--no-color", help="No colour in tables (also: NO_COLOR=1).")
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help=f"Parse the fact files, not the cache of them (also: {cache.ENV_NO_CACHE}=1).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """A sourced fact explorer for China's space exploration."""
-    ctx.obj = Settings(data=data, no_color=no_color)
+    ctx.obj = Settings(data=data, no_color=no_color, no_cache=no_cache)
 
 
 # --- shared output options -----------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 JsonRecord = dict[str, Any]
@@ -41,6 +41,8 @@ class PartialDate:
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"{value!r} has no month {month}")
         if day is not None and month is not None:
+            import calendar
+
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
                 raise ValueError(f"{value!r} is not a day of the calendar")
@@ -213,17 +215,38 @@ class LunarStep:
 
 
 @dataclass(frozen=True, slots=True)
+class FactIndex:
+    """What the queries filter and sort on, precomputed (by the cache) for a large fact base.
+
+    Positions refer to FactBase.milestones and FactBase.statements; with an index, a query
+    decodes only the records it returns (the cache decodes records lazily).
+    """
+
+    milestone_order: Sequence[int]  # timeline order: (date, id)
+    milestone_program: Sequence[str]
+    milestone_year: Sequence[int]
+    statement_order: Sequence[int]  # chronological, undated last, file order among equals
+    statement_topics: Sequence[tuple[str, ...]]
+    statement_speaker: Sequence[str]
+    statement_text: Sequence[str]  # query.fold(text)
+
+
+@dataclass(frozen=True, slots=True)
 class FactBase:
-    """Every record of one or more fact files, validated; lists keep file order."""
+    """Every record of one or more fact files, validated; lists keep file order.
+
+    Sequences are tuples when parsed from TOML, lazy sequences when read from the cache.
+    """
 
     files: tuple[str, ...] = ()
-    sources: tuple[Source, ...] = ()
-    topics: tuple[Topic, ...] = ()
-    programs: tuple[Program, ...] = ()
-    milestones: tuple[Milestone, ...] = ()
-    statements: tuple[Statement, ...] = ()
-    lunar_steps: tuple[LunarStep, ...] = ()
-    missions: tuple[Mission, ...] = ()
+    sources: Sequence[Source] = ()
+    topics: Sequence[Topic] = ()
+    programs: Sequence[Program] = ()
+    milestones: Sequence[Milestone] = ()
+    statements: Sequence[Statement] = ()
+    lunar_steps: Sequence[LunarStep] = ()
+    missions: Sequence[Mission] = ()
+    index: FactIndex | None = field(default=None, compare=False, repr=False)
 
     def missions_of(self, step: LunarStep) -> list[Mission]:
         """The missions of a lunar step, in launch order (undated last)."""

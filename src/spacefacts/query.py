@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
+from itertools import islice
 
 from spacefacts.errors import UnknownValueError
-from spacefacts.model import FactBase, JsonRecord, Milestone, Program, Statement, Topic
+from spacefacts.model import (
+    FactBase,
+    FactIndex,
+    JsonRecord,
+    Milestone,
+    Program,
+    Statement,
+    Topic,
+)
 
 _LAST = (10_000, 0, 0)  # sort key for records without a date: after every dated one
 
@@ -66,6 +75,17 @@ def timeline(
 ) -> list[Milestone]:
     """Milestones in chronological order, filtered by program and by year (inclusive)."""
     wanted = find_program(factbase, program).id if program is not None else None
+    index = factbase.index
+    if index is not None:
+        programs, years = index.milestone_program, index.milestone_year
+        hits = (
+            i
+            for i in index.milestone_order
+            if (wanted is None or programs[i] == wanted)
+            and (since is None or years[i] >= since)
+            and (until is None or years[i] <= until)
+        )
+        return [factbase.milestones[i] for i in islice(hits, limit)]
     found = [
         m
         for m in factbase.milestones
@@ -73,7 +93,11 @@ def timeline(
         and (since is None or m.date.year >= since)
         and (until is None or m.date.year <= until)
     ]
-    found.sort(key=lambda m: (m.date.key, m.id))
+    if limit is not None and limit < len(found) // 8:
+        import heapq  # a partial sort: `--limit 10` of 100,000 need not sort them all
+
+        return heapq.nsmallest(limit, found, key=_milestone_order)
+    found.sort(key=_milestone_order)
     return found[:limit] if limit is not None else found
 
 
@@ -91,6 +115,17 @@ def statements(
     topic_id = find_topic(factbase, topic).id if topic is not None else None
     speaker_words = _words(speaker) if speaker is not None else None
     search_key = fold(search) if search is not None else None
+    index = factbase.index
+    if index is not None:
+        topics, texts = index.statement_topics, index.statement_text
+        speakers = {name: _words(name) for name in set(index.statement_speaker)}
+        return [
+            factbase.statements[i]
+            for i in index.statement_order
+            if (topic_id is None or topic_id in topics[i])
+            and (speaker_words is None or speaker_words <= speakers[index.statement_speaker[i]])
+            and (search_key is None or search_key in texts[i])
+        ]
     found = [
         s
         for s in factbase.statements
@@ -98,8 +133,34 @@ def statements(
         and (speaker_words is None or speaker_words <= _words(s.speaker))
         and (search_key is None or search_key in fold(s.text))
     ]
-    found.sort(key=lambda s: s.date.key if s.date else _LAST)
+    found.sort(key=_statement_order)
     return found
+
+
+def _statement_order(statement: Statement) -> tuple[int, int, int]:
+    return statement.date.key if statement.date else _LAST
+
+
+def _milestone_order(milestone: Milestone) -> tuple[tuple[int, int, int], str]:
+    return (milestone.date.key, milestone.id)
+
+
+def build_index(factbase: FactBase) -> FactIndex:
+    """Precompute what timeline and statements filter and sort on (stored by the cache)."""
+    milestones, statements = factbase.milestones, factbase.statements
+    return FactIndex(
+        milestone_order=sorted(
+            range(len(milestones)), key=lambda i: _milestone_order(milestones[i])
+        ),
+        milestone_program=[m.program for m in milestones],
+        milestone_year=[m.date.year for m in milestones],
+        statement_order=sorted(
+            range(len(statements)), key=lambda i: _statement_order(statements[i])
+        ),
+        statement_topics=[s.topics for s in statements],
+        statement_speaker=[s.speaker for s in statements],
+        statement_text=[fold(s.text) for s in statements],
+    )
 
 
 def lunar_steps(factbase: FactBase) -> list[JsonRecord]:
@@ -110,8 +171,10 @@ def lunar_steps(factbase: FactBase) -> list[JsonRecord]:
 def topics(factbase: FactBase) -> list[JsonRecord]:
     """The topic vocabulary, in file order, with how many statements each has."""
     counts = dict.fromkeys((t.id for t in factbase.topics), 0)
-    for statement in factbase.statements:
-        for topic in statement.topics:
+    index = factbase.index
+    every = index.statement_topics if index else (s.topics for s in factbase.statements)
+    for statement_topics in every:
+        for topic in statement_topics:
             counts[topic] = counts.get(topic, 0) + 1
     return [
         {"id": t.id, "description": t.description, "statements": counts[t.id], "origin": t.origin}
