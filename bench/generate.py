@@ -19,13 +19,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "data" / "facts.toml"
 
-WORDS = (
+_VOCABULARY = (
     "launch orbit lunar probe station crew module rocket sample return landing rover relay "
     "satellite mission science data team engineers spirit cooperation peace innovation "
     "national system breakthrough milestone mankind exploration deep space Tiangong Shenzhou "
     "Chang’e Tianwen Long March Wenchang Jiuquan Xichang Beijing Mars Moon far side "
     "嫦娥 天宫 神舟 天问 航天"
-).split()
+)
+WORDS = _VOCABULARY.split()
 SPEAKERS = ("Xi Jinping", "Xinhua", "Li Qiang", "Wu Yanhua", "Zhang Kejian", "Yang Liwei")
 OCCASIONS = (
     "Congratulatory message to the mission team",
