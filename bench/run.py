@@ -200,7 +200,9 @@ def budgets(sizes: list[int]) -> list[Budget]:
 
 def clean_env(cache: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPACEFACTS_")}
-    for name in ("NO_COLOR", "FORCE_COLOR", "PYTHONPATH"):
+    # As installed: bytecode cached (pip compiles it; PYTHONDONTWRITEBYTECODE would make every
+    # run compile spacefacts' modules from source), no colour settings, no stray path.
+    for name in ("NO_COLOR", "FORCE_COLOR", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     env["SPACEFACTS_CACHE_DIR"] = str(cache)
     return env
