@@ -25,6 +25,7 @@ from spacefacts.model import (
     Source,
     Statement,
     Topic,
+    Value,
 )
 
 ENV_DATA = "SPACEFACTS_DATA"
@@ -52,8 +53,8 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 KINDS = tuple(FIELDS)
 
 
-@dataclass(frozen=True, slots=True)
-class FactFile:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)  # eq, repr: from Value
+class FactFile(Value):
     """A fact file to load and the origin label its records carry."""
 
     path: Path

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 JsonRecord = dict[str, Any]
 
 
-class _Value:
+class Value:
     """__eq__, __hash__ and __repr__ as @dataclass writes them, written once for every record.
 
     @dataclass compiles these three per class with exec() at import; shared, they save ~3 ms of
@@ -37,7 +37,7 @@ class _Value:
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class PartialDate(_Value):
+class PartialDate(Value):
     """A date known to the year, the month or the day."""
 
     year: int
@@ -102,7 +102,7 @@ def _iso(date: PartialDate | None) -> str | None:
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Source(_Value):
+class Source(Value):
     """A publication a record cites."""
 
     id: str
@@ -137,7 +137,7 @@ class Source(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Topic(_Value):
+class Topic(Value):
     """A topic of the controlled vocabulary that statements are tagged with."""
 
     id: str
@@ -146,7 +146,7 @@ class Topic(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Program(_Value):
+class Program(Value):
     """A space program (Chang'e, Tianwen, ...): milestones belong to one."""
 
     id: str
@@ -157,7 +157,7 @@ class Program(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Milestone(_Value):
+class Milestone(Value):
     """An event of the timeline, dated at the precision its source gives."""
 
     id: str
@@ -187,7 +187,7 @@ class Milestone(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Statement(_Value):
+class Statement(Value):
     """An attributed statement: a verbatim quote or reported speech."""
 
     id: str
@@ -219,7 +219,7 @@ class Statement(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Mission(_Value):
+class Mission(Value):
     """A lunar mission, part of one step of the lunar program."""
 
     id: str
@@ -245,7 +245,7 @@ class Mission(_Value):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class LunarStep(_Value):
+class LunarStep(Value):
     """One of the three steps of the lunar program."""
 
     id: str
@@ -273,7 +273,7 @@ class FactIndex(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class FactBase(_Value):
+class FactBase(Value):
     """Every record of one or more fact files, validated; lists keep file order.
 
     Sequences are tuples when parsed from TOML, lazy sequences when read from the cache.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from itertools import islice
 
@@ -25,6 +24,8 @@ def fold(text: str) -> str:
 
     "Chang’e-5", "Chang'e 5", "change5" and "CHANGE 5" all fold to "change5".
     """
+    import unicodedata  # here, not at import: most runs never fold text
+
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if ch.isalnum())
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import IO, TYPE_CHECKING, Any
 
 from spacefacts.errors import UnknownValueError
-from spacefacts.model import RECORD_FIELDS, JsonRecord
+from spacefacts.model import RECORD_FIELDS, JsonRecord, Value
 from spacefacts.query import close_matches
 
 if TYPE_CHECKING:
@@ -28,8 +28,8 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
-@dataclass(frozen=True, slots=True)
-class Style:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)  # eq, repr: from Value
+class Style(Value):
     """How a table looks: drawn with rich on a terminal, plain text otherwise."""
 
     fancy: bool  # rich table with box drawing (a terminal, or FORCE_COLOR)
