@@ -97,6 +97,12 @@ def shipped_cases(t: Target, runs: int, prefix: str = "") -> list[Case]:
             runs,
             "floor",
         ),
+        Case(  # for reference: what pausing the GC (as `spacefacts` does) gives the floor
+            'python -c "import gc; gc.disable(); import typer"',
+            [py, "-c", "import gc; gc.disable(); import typer"],
+            runs,
+            "floor",
+        ),
         Case("spacefacts --help", [*sf, "--help"], runs, "shipped"),
         Case("spacefacts timeline --json", [*sf, "timeline", "--json"], runs, "shipped"),
         Case("spacefacts timeline (table, to a file)", [*sf, "timeline"], runs, "shipped"),
