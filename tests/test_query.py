@@ -41,3 +41,20 @@ def test_statements_filters_combine_and_undated_sort_last() -> None:
 
 def test_topics_count_statements() -> None:
     assert {t["id"]: t["statements"] for t in query.topics(FB)} == {"cooperation": 2, "peace": 1}
+
+
+def test_fold_drops_exactly_what_is_not_alphanumeric() -> None:
+    # fold() removes [\W_] with a regex (fast); that must be what str.isalnum() keeps.
+    import re
+    import sys
+
+    pattern = re.compile(r"[\W_]")
+    differ = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if not 0xD800 <= code <= 0xDFFF
+        and chr(code).isalnum() == bool(pattern.fullmatch(chr(code)))
+    ]
+    assert differ == []
+    assert query.fold("Chang’e-5") == query.fold("CHANGE 5") == "change5"
+    assert query.fold("嫦娥五号 Ⅴ") == "嫦娥五号v"  # NFKD: the roman numeral is a "V"

@@ -16,6 +16,7 @@ marshal rather than pickle: it decodes plain values only, never runs code, and i
 from __future__ import annotations
 
 import contextlib
+import gc
 import marshal
 import os
 import sys
@@ -41,6 +42,7 @@ from spacefacts.model import (
 ENV_NO_CACHE = "SPACEFACTS_NO_CACHE"
 ENV_CACHE_DIR = "SPACEFACTS_CACHE_DIR"
 FORMAT = 1
+CHUNK = 32  # records marshalled together: fewer marshal calls, little decoded in vain
 MAGIC = b"spacefacts-cache\n"
 _HEADER = len(MAGIC) + 4  # magic, then the CRC-32 of everything after it
 
@@ -98,7 +100,13 @@ def load(files: Sequence[factbase.FactFile], use_cache: bool = True) -> FactBase
         return cached
     loaded = factbase.load(files)  # raises on any problem: invalid fact bases are not cached
     if _key(files) == key:  # unchanged while it was being read
-        _write(path, key, loaded)
+        collecting = gc.isenabled()
+        gc.disable()  # as in factbase.check: millions of short-lived acyclic objects
+        try:
+            _write(path, key, loaded)
+        finally:
+            if collecting:
+                gc.enable()
     return loaded
 
 
@@ -160,7 +168,8 @@ def _decode(head: Any, tail: memoryview, key: bytes) -> FactBase | None:
         decode = _decoder(cls, names, origins)
         if kind in _LAZY:
             start, end, _ = regions[kind]
-            kinds[kind] = _Lazy(decode, tail[start:end], region(kind + ".offsets"))
+            count: int = head[kind + ".count"]
+            kinds[kind] = _Lazy(decode, tail[start:end], region(kind + ".offsets"), count)
         else:
             kinds[kind] = tuple(decode(row) for row in head[kind])
     index = FactIndex(**{name: region(name) for name in _INDEX})
@@ -186,18 +195,25 @@ def _decoder(
 
 
 class _Lazy(Sequence[T]):
-    """Records marshalled one by one into a blob, decoded on first access."""
+    """Records marshalled in chunks of CHUNK into a blob, each decoded on first access."""
 
-    __slots__ = ("_blob", "_decode", "_made", "_offsets")
+    __slots__ = ("_blob", "_chunks", "_count", "_decode", "_made", "_offsets")
 
     def __init__(
-        self, decode: Callable[[tuple[Any, ...]], T], blob: memoryview, offsets: Sequence[int]
+        self,
+        decode: Callable[[tuple[Any, ...]], T],
+        blob: memoryview,
+        offsets: Sequence[int],
+        count: int,
     ) -> None:
-        self._decode, self._blob, self._offsets = decode, blob, offsets
+        if len(offsets) != -(-count // CHUNK) + 1:
+            raise ValueError("cache offsets do not match the record count")
+        self._decode, self._blob, self._offsets, self._count = decode, blob, offsets, count
+        self._chunks: dict[int, list[tuple[Any, ...]]] = {}
         self._made: dict[int, T] = {}
 
     def __len__(self) -> int:
-        return len(self._offsets) - 1
+        return self._count
 
     @overload
     def __getitem__(self, position: int) -> T: ...
@@ -212,8 +228,12 @@ class _Lazy(Sequence[T]):
         if made is None:
             if not 0 <= position < len(self):
                 raise IndexError(position)
-            row = marshal.loads(self._blob[self._offsets[position] : self._offsets[position + 1]])
-            made = self._made[position] = self._decode(row)
+            chunk, at = divmod(position, CHUNK)
+            rows = self._chunks.get(chunk)
+            if rows is None:
+                start, end = self._offsets[chunk], self._offsets[chunk + 1]
+                rows = self._chunks[chunk] = marshal.loads(self._blob[start:end])
+            made = self._made[position] = self._decode(rows[at])
         return made
 
     def __iter__(self) -> Iterator[T]:
@@ -286,14 +306,16 @@ def _write(path: Path, key: bytes, fb: FactBase) -> None:
         size += len(data)
 
     for kind, (_, names) in _KINDS.items():
-        rows = [_encode(record, names, origins) for record in getattr(fb, kind)]
+        encode = _encoder(names, origins)
+        rows = [encode(record) for record in getattr(fb, kind)]
         if kind in _LAZY:
-            blobs = [marshal.dumps(row) for row in rows]
+            blobs = [marshal.dumps(rows[i : i + CHUNK]) for i in range(0, len(rows), CHUNK)]
             offsets = array("q", [0])
             for blob in blobs:
                 offsets.append(offsets[-1] + len(blob))
             add(kind, b"".join(blobs), "bytes")
             add(kind + ".offsets", offsets.tobytes(), "q")
+            head[kind + ".count"] = len(rows)
         else:
             head[kind] = rows
     index = query.build_index(fb)
@@ -318,12 +340,19 @@ def _write(path: Path, key: bytes, fb: FactBase) -> None:
             temporary.unlink(missing_ok=True)
 
 
-def _encode(record: Any, names: tuple[str, ...], origins: dict[str, int]) -> tuple[Any, ...]:
-    values: list[Any] = []
-    for name in names:
-        value = getattr(record, name)
-        if isinstance(value, PartialDate):
-            value = (value.year, value.month, value.day)
-        values.append(value)
-    values.append(origins.setdefault(record.origin, len(origins)))
-    return tuple(values)
+def _encoder(names: tuple[str, ...], origins: dict[str, int]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function from a record to its stored tuple: its fields, dates as tuples, its origin."""
+    from operator import attrgetter
+
+    values = attrgetter(*names, "origin")
+    dates = [i for i, name in enumerate(names) if name in _DATES]
+
+    def encode(record: Any) -> tuple[Any, ...]:
+        row = list(values(record))
+        for i in dates:
+            if (date := row[i]) is not None:
+                row[i] = (date.year, date.month, date.day)
+        row[-1] = origins.setdefault(row[-1], len(origins))
+        return tuple(row)
+
+    return encode

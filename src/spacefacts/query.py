@@ -24,10 +24,14 @@ def fold(text: str) -> str:
 
     "Chang’e-5", "Chang'e 5", "change5" and "CHANGE 5" all fold to "change5".
     """
-    import unicodedata  # here, not at import: most runs never fold text
+    import re  # here, not at import: most runs never fold text
 
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if ch.isalnum())
+    if text.isascii():  # NFKD changes no ASCII text, and casefold() is lower() there
+        return re.sub(r"[\W_]+", "", text.lower())
+    import unicodedata
+
+    # [\W_] is exactly "not str.isalnum()" for every code point (checked in test_query).
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def _words(text: str) -> set[str]:
@@ -149,15 +153,13 @@ def _milestone_order(milestone: Milestone) -> tuple[tuple[int, int, int], str]:
 def build_index(factbase: FactBase) -> FactIndex:
     """Precompute what timeline and statements filter and sort on (stored by the cache)."""
     milestones, statements = factbase.milestones, factbase.statements
+    milestone_keys = [_milestone_order(m) for m in milestones]
+    statement_keys = [_statement_order(s) for s in statements]
     return FactIndex(
-        milestone_order=sorted(
-            range(len(milestones)), key=lambda i: _milestone_order(milestones[i])
-        ),
+        milestone_order=sorted(range(len(milestones)), key=milestone_keys.__getitem__),
         milestone_program=[m.program for m in milestones],
         milestone_year=[m.date.year for m in milestones],
-        statement_order=sorted(
-            range(len(statements)), key=lambda i: _statement_order(statements[i])
-        ),
+        statement_order=sorted(range(len(statements)), key=statement_keys.__getitem__),
         statement_topics=[s.topics for s in statements],
         statement_speaker=[s.speaker for s in statements],
         statement_text=[fold(s.text) for s in statements],
