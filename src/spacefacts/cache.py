@@ -299,11 +299,12 @@ def _write(path: Path, key: bytes, fb: FactBase) -> None:
     regions: dict[str, tuple[int, int, str]] = {}
     size = 0
 
-    def add(name: str, data: bytes, codec: str) -> None:
+    def add(name: str, codec: str, *pieces: bytes) -> None:
         nonlocal size
-        regions[name] = (size, size + len(data), codec)
-        parts.append(data)
-        size += len(data)
+        length = sum(len(piece) for piece in pieces)
+        regions[name] = (size, size + length, codec)
+        parts.extend(pieces)
+        size += length
 
     for kind, (_, names) in _KINDS.items():
         encode = _encoder(names, origins)
@@ -313,27 +314,27 @@ def _write(path: Path, key: bytes, fb: FactBase) -> None:
             offsets = array("q", [0])
             for blob in blobs:
                 offsets.append(offsets[-1] + len(blob))
-            add(kind, b"".join(blobs), "bytes")
-            add(kind + ".offsets", offsets.tobytes(), "q")
+            add(kind, "bytes", *blobs)
+            add(kind + ".offsets", "q", offsets.tobytes())
             head[kind + ".count"] = len(rows)
         else:
             head[kind] = rows
     index = query.build_index(fb)
     for name, codec in _INDEX.items():
         column = list(getattr(index, name))
-        add(
-            name,
-            array(codec, column).tobytes() if codec != "marshal" else marshal.dumps(column),
-            codec,
-        )
+        data = array(codec, column).tobytes() if codec != "marshal" else marshal.dumps(column)
+        add(name, codec, data)
     head["origins"], head["regions"] = tuple(origins), regions
     head_bytes = marshal.dumps(head)
-    body = b"".join([len(head_bytes).to_bytes(8), head_bytes, *parts])
+    body = [len(head_bytes).to_bytes(8), head_bytes, *parts]
+    crc = 0
+    for part in body:  # piece by piece: the parts are tens of megabytes at 100,000 records
+        crc = zlib.crc32(part, crc)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with temporary.open("wb") as stream:
-            stream.write(MAGIC + zlib.crc32(body).to_bytes(4) + body)
+            stream.writelines([MAGIC, crc.to_bytes(4), *body])
         os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):

@@ -141,7 +141,7 @@ def _read(fact_file: FactFile) -> tuple[_Doc | None, Problem | None]:
         return None, Problem(name, "is a directory, not a fact file")
     except OSError as err:
         return None, Problem(name, f"cannot read: {err.strerror or err}")
-    if not raw.strip():
+    if raw.isspace() or not raw:  # (not raw.strip(): that copies the whole file)
         return None, Problem(name, "file is empty")
     try:
         text = raw.decode("utf-8")
