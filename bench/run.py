@@ -325,6 +325,9 @@ def main() -> int:
         args.runs, args.slow_runs, args.sizes = 5, 3, "1000,10000"
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     targets = [Target(p) for p in (args.python or [sys.executable])]
+    if len({t.label for t in targets}) < len(targets):  # same Typer: tell them apart by venv
+        for t in targets:
+            t.label = Path(t.python).parent.parent.name
 
     def progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
