@@ -76,13 +76,22 @@ def test_the_environment_variable_turns_the_cache_off(cache_dir: Path) -> None:
     assert len(cache_files(cache_dir)) == 1
 
 
-def test_a_changed_fact_file_is_read_again(facts: Path) -> None:
+def test_a_changed_fact_file_is_read_again(facts: Path, cache_dir: Path) -> None:
     assert run_json("--data", str(facts), "timeline")[0]["title"] == "First satellite"
     stat = facts.stat()
     text = facts.read_text(encoding="utf-8")
     facts.write_text(text.replace("First satellite", "Second satellite"), encoding="utf-8")
     os.utime(facts, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert run_json("--data", str(facts), "timeline")[0]["title"] == "Second satellite"
+    assert len(cache_files(cache_dir)) == 1  # the stale cache file was replaced, not kept
+
+
+def test_a_changed_fact_file_is_read_again_via_the_cache(facts: Path) -> None:
+    files = [factbase.FactFile(facts, "mine")]
+    cache.load(files)
+    assert cache.load(files).milestones[0].title == "First satellite"  # a hit
+    facts.write_text(facts.read_text(encoding="utf-8").replace("First", "Second"), "utf-8")
+    assert cache.load(files).milestones[0].title == "Second satellite"
 
 
 def test_a_file_changed_to_the_same_size_and_mtime_is_read_again(facts: Path) -> None:

@@ -1,9 +1,10 @@
 """A cache of validated fact bases, so that a large fact file is parsed once, not on every run.
 
-One cache file per list of fact files, in $SPACEFACTS_CACHE_DIR, else $XDG_CACHE_HOME/spacefacts,
-else ~/.cache/spacefacts. Its key is every file's path (as given and resolved), origin, size,
-mtime_ns, ctime_ns and inode, the package version, the cache format and Python's marshal format;
-the file name is a hash of the key, and the file holds the key again and a CRC-32 of its contents.
+One cache file per list of fact files (named by a hash of their paths and origins), in
+$SPACEFACTS_CACHE_DIR, else $XDG_CACHE_HOME/spacefacts, else ~/.cache/spacefacts. It holds its
+key: every file's path (as given and resolved), origin, size, mtime_ns, ctime_ns, inode and
+device, the package version, the cache format and the Python version; and a CRC-32 of its
+contents.
 A cache file that does not match, does not verify or does not decode is ignored, and rewritten
 from the TOML. Only valid fact bases are written, so problems are always reported from the TOML.
 Writing is atomic (a temporary file, then os.replace) and any failure to write is ignored.
@@ -94,7 +95,10 @@ def load(files: Sequence[factbase.FactFile], use_cache: bool = True) -> FactBase
     key = _key(files) if use_cache else None
     if key is None:  # no cache wanted, or a file cannot be stat'ed: the loader reports it
         return factbase.load(files)
-    path = cache_dir() / f"{zlib.crc32(key):08x}-{len(files)}.cache"
+    # Named by the files alone, not by their sizes and times: when a file changes, its cache
+    # file is overwritten rather than joined by another one.
+    names = repr([(str(f.path), f.origin) for f in files]).encode()
+    path = cache_dir() / f"{zlib.crc32(names):08x}-{len(files)}.cache"
     cached = _read(path, key)
     if cached is not None:
         return cached
