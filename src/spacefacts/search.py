@@ -1,0 +1,258 @@
+"""Full-text search over milestones, statements and missions: an index built once, a linear scan.
+
+`search_index` folds every searchable text of the fact base in one pass (so that it can be
+cached); `search` then scans that list once per query, folding only the query itself.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacefacts.errors import BadValueError
+from spacefacts.model import FactBase, JsonRecord, PartialDate
+from spacefacts.query import close_matches, find_kind, fold, statement_title
+
+SEARCH_KINDS = ("milestone", "statement", "mission")
+
+# Points per query word found in an entry's head (id, title, aliases) or only in its body;
+# the whole query found as one phrase earns a bonus on top when it has several words.
+HEAD, BODY = 10, 3
+HEAD_PHRASE, BODY_PHRASE = 20, 6
+EXACT = 5  # the query is exactly the id, title or an alias
+SNIPPET = 120  # characters of context shown around the first match
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One searchable record: what is shown, and its folded texts ("\\n" between fields)."""
+
+    kind: str
+    id: str
+    date: PartialDate | None
+    title: str
+    texts: tuple[str, ...]  # display texts a snippet may come from, best first
+    head: str  # folded id, title and aliases
+    body: str  # folded rest: summary, excerpt, achievements, tags ...
+    names: frozenset[str]  # folded id, title and aliases, for exact matches
+
+
+def _entry(
+    kind: str,
+    ident: str,
+    date: PartialDate | None,
+    title: str,
+    texts: Iterable[str],
+    head: Iterable[str],
+    body: Iterable[str],
+) -> Entry:
+    names = frozenset(fold(h) for h in head) - {""}
+    return Entry(
+        kind,
+        ident,
+        date,
+        title,
+        tuple(t for t in texts if t),
+        "\n".join(names),
+        "\n".join(fold(b) for b in body if b),
+        names,
+    )
+
+
+def search_index(factbase: FactBase) -> list[Entry]:
+    """Every searchable record with its folded texts, built in one pass over the fact base."""
+    programs = {p.id: p for p in factbase.programs}
+    steps = {s.step: s for s in factbase.lunar_steps}
+    entries: list[Entry] = []
+    for m in factbase.milestones:
+        program = programs.get(m.program)
+        program_names = (program.name, *program.aliases) if program else ()
+        aliases = f"Also known as: {', '.join(m.aliases)}" if m.aliases else ""
+        entries.append(
+            _entry(
+                "milestone",
+                m.id,
+                m.date,
+                m.title,
+                (m.summary, m.title, aliases),
+                (m.id, m.title, *m.aliases),
+                (m.summary, m.program, *program_names, *m.tags),
+            )
+        )
+    for s in factbase.statements:
+        entries.append(
+            _entry(
+                "statement",
+                s.id,
+                s.date,
+                statement_title(s),
+                (s.excerpt or "", s.text, s.occasion),
+                (s.id, s.text),
+                (s.speaker, s.occasion, s.excerpt or "", *s.topics),
+            )
+        )
+    for mission in factbase.missions:
+        step = steps.get(mission.step)
+        aliases = f"Also known as: {', '.join(mission.aliases)}" if mission.aliases else ""
+        entries.append(
+            _entry(
+                "mission",
+                mission.id,
+                mission.launch_date,
+                mission.name,
+                ("; ".join(mission.achievements), aliases),
+                (mission.id, mission.name, *mission.aliases),
+                (*mission.achievements, step.name if step else "", "lunar mission"),
+            )
+        )
+    return entries
+
+
+def terms(text: str) -> tuple[str, list[str]]:
+    """The folded phrase and the folded words of a query; raise if nothing is left to find."""
+    phrase = fold(text)
+    if not phrase:
+        raise BadValueError(f"nothing to search for in {text!r}: give a word or a name")
+    words = list(dict.fromkeys(w for w in (fold(t) for t in text.split()) if w))
+    return phrase, words
+
+
+def _significant(word: str) -> bool:
+    """A word that can make a hit on its own: not a lone ASCII letter or digit ("5")."""
+    return len(word) > 1 or not word.isascii()
+
+
+def score(entry: Entry, phrase: str, words: Sequence[str]) -> int:
+    """How well `entry` matches; 0 when it does not match at all."""
+    points, hit = 0, False
+    for word in words:
+        if word in entry.head:
+            points += HEAD
+        elif word in entry.body:
+            points += BODY
+        else:
+            continue
+        hit = hit or _significant(word)
+    if len(words) > 1:
+        if phrase in entry.head:
+            points, hit = points + HEAD_PHRASE, True
+        elif phrase in entry.body:
+            points, hit = points + BODY_PHRASE, True
+    if phrase in entry.names:
+        points += EXACT
+    return points if hit else 0
+
+
+def search(
+    index: Sequence[Entry], text: str, kinds: Sequence[str] | None = None, limit: int | None = None
+) -> list[JsonRecord]:
+    """Entries matching `text`, best first (score, then date, then id), as `hit` records."""
+    phrase, words = terms(text)
+    wanted = set(kinds) if kinds else None
+    scored = []
+    for entry in index:
+        if wanted is not None and entry.kind not in wanted:
+            continue
+        points = score(entry, phrase, words)
+        if points:
+            scored.append((points, entry))
+    scored.sort(
+        key=lambda pair: (-pair[0], pair[1].date.key if pair[1].date else _LAST, pair[1].id)
+    )
+    chosen = scored[:limit] if limit is not None else scored
+    highlight = [phrase, *words]
+    return [
+        {
+            "kind": entry.kind,
+            "id": entry.id,
+            "date": entry.date.iso() if entry.date else None,
+            "title": entry.title,
+            "snippet": snippet(entry.texts, highlight),
+            "score": points,
+        }
+        for points, entry in chosen
+    ]
+
+
+_LAST = (10_000, 0, 0)
+
+
+def parse_kinds(value: str | None) -> list[str] | None:
+    """`--kind` for search and random: one kind, or several separated by commas."""
+    if value is None:
+        return None
+    return [find_kind(part, SEARCH_KINDS) for part in value.split(",") if part.strip()]
+
+
+def suggest(index: Sequence[Entry], text: str, n: int = 3) -> list[str]:
+    """Words of the fact base close to the query's words, for "did you mean" after no hits."""
+    vocabulary: set[str] = set()
+    for entry in index:
+        for field in entry.texts:
+            vocabulary.update(w for w in (fold(t) for t in field.split()) if len(w) > 2)
+    found: list[str] = []
+    for word in (fold(t) for t in text.split()):
+        if word and word not in vocabulary:
+            found.extend(close_matches(word, vocabulary, n))
+    return list(dict.fromkeys(found))[:n]
+
+
+# --- matched spans and snippets ------------------------------------------------------------
+
+
+def fold_positions(text: str) -> tuple[str, list[int]]:
+    """`fold(text)` and, for each folded character, the index of the character it came from."""
+    chars: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        for part in unicodedata.normalize("NFKD", ch.casefold()):
+            if part.isalnum():
+                chars.append(part)
+                where.append(i)
+    return "".join(chars), where
+
+
+def spans(text: str, highlight: Sequence[str]) -> list[tuple[int, int]]:
+    """(start, end) ranges of `text` where a folded term of `highlight` occurs, merged."""
+    folded, where = fold_positions(text)
+    found: list[tuple[int, int]] = []
+    for term in highlight:
+        if not term:
+            continue
+        start = folded.find(term)
+        while start != -1:
+            found.append((where[start], where[start + len(term) - 1] + 1))
+            start = folded.find(term, start + len(term))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def snippet(texts: Sequence[str], highlight: Sequence[str], width: int = SNIPPET) -> str:
+    """A window of about `width` characters of the first text where a term matches."""
+    chosen, first = (texts[0] if texts else ""), 0
+    significant = [t for t in highlight if _significant(t)] or list(highlight)
+    for text in texts:
+        found = spans(text, significant)
+        if found:
+            chosen, first = text, found[0][0]
+            break
+    text = " ".join(chosen.split()) if "\n" in chosen else chosen
+    if len(text) <= width:
+        return text
+    start = max(0, min(first - width // 3, len(text) - width))
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = start + width
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > first else end
+    head = "…" if start > 0 else ""
+    tail = "…" if end < len(text) else ""
+    return head + text[start:end].strip() + tail
