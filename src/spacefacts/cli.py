@@ -160,8 +160,8 @@ def _completion_factbase(ctx: typer.Context) -> FactBase:
     root = ctx.find_root()
     if isinstance(root.obj, Settings):
         return root.obj.factbase()
-    data = root.params.get("data")
-    return factbase.load([factbase.base_file(data if isinstance(data, Path) else None)])
+    data = root.params.get("data")  # still a string: completion parses without converting
+    return factbase.load([factbase.base_file(Path(data) if data else None)])
 
 
 def _completer(
@@ -290,7 +290,10 @@ KindOption = Annotated[
 def search_command(
     ctx: typer.Context,
     text: Annotated[
-        str, typer.Argument(help="Words or a name; case, accents and punctuation do not count.")
+        str,
+        typer.Argument(
+            metavar="TEXT", help="Words or a name; case, accents and punctuation do not count."
+        ),
     ],
     kind: KindOption = None,
     limit: Annotated[int, typer.Option("--limit", min=0, help="At most N hits.")] = 10,

@@ -171,14 +171,13 @@ def find_record(factbase: FactBase, value: str) -> tuple[str, Model]:
     """
     records = records_by_id(factbase)
     names = {fold(ident): ident for ident in records}
-    for ident, (_, record) in records.items():
-        labels: tuple[str, ...] = ()
-        if isinstance(record, Milestone):
-            labels = (record.title, *record.aliases)
-        elif isinstance(record, Mission):
-            labels = (record.name, *record.aliases)
-        for label in labels:
-            names.setdefault(fold(label), ident)
+    # A mission's name wins over a milestone's alias: "嫦娥五号" is the probe itself.
+    for mission in factbase.missions:
+        for label in (mission.name, *mission.aliases):
+            names.setdefault(fold(label), mission.id)
+    for milestone in factbase.milestones:
+        for label in (milestone.title, *milestone.aliases):
+            names.setdefault(fold(label), milestone.id)
     found = names.get(fold(value))
     if found is None:
         raise UnknownValueError("id", value, (), close_matches(value, list(records)))
