@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import GOOD
-from spacefacts import factbase, search
+from spacefacts import factbase, query, search
 from spacefacts.errors import BadValueError, UnknownValueError
 
 FB = factbase.load([factbase.FactFile(GOOD, "test")])
@@ -17,7 +17,7 @@ def ids(text: str, kinds: list[str] | None = None) -> list[str]:
 
 
 def test_index_holds_milestones_statements_and_missions_once_each() -> None:
-    assert sorted((e.kind, e.id) for e in INDEX) == [
+    assert sorted((e.kind, e.id) for e in INDEX.entries) == [
         ("milestone", "change-5-return"),
         ("milestone", "dfh-1"),
         ("mission", "m-5"),
@@ -65,7 +65,14 @@ def test_unknown_kind_suggests_the_closest() -> None:
 
 
 def test_suggest_finds_a_word_of_the_fact_base() -> None:
+    assert "cooperation" in INDEX.words and "chang" not in INDEX.words
     assert search.suggest(INDEX, "coperation") == ["cooperation"]
+    assert search.suggest(INDEX, "cooperation") == []
+
+
+@pytest.mark.parametrize("text", ["Chang’e-5 lands", "  CHANGÉ 5 ", "嫦娥 五号"])
+def test_fold_words_join_to_fold(text: str) -> None:
+    assert "".join(search.fold_words(text)) == query.fold(text)
 
 
 def test_spans_point_back_into_the_original_text() -> None:

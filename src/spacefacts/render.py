@@ -442,7 +442,7 @@ def _rich_detail(
     title = " ".join(str(p) for p in (record.get("kind"), record.get("id")) if p)
     main = Table(title=title or None, box=box.ROUNDED, show_header=False, title_style=bold)
     main.add_column(style="bold cyan" if style.color else "", no_wrap=True)
-    main.add_column()
+    main.add_column(overflow="fold")  # long urls and ids wrap instead of being cut
     for name, value in rows:
         main.add_row(name, Text(value))
     console = make_console(stream, style)
@@ -451,15 +451,16 @@ def _rich_detail(
     if cites:
         table = Table(title="Sources", box=box.ROUNDED, show_header=False, title_style=bold)
         table.add_column(no_wrap=True)
-        table.add_column()
+        table.add_column(overflow="fold")
         for i, (text, quoted) in enumerate(cites, start=1):
             quote = f"\nQuoted: “{quoted}”" if quoted else ""
             table.add_row(Text(f"[{i}]"), Text(text + quote))
         console.print(table)
     if related:
         table = Table(title="Related", box=box.ROUNDED, title_style=bold)
-        for header in ("Relation", "Kind", "Id", "Date", "Title"):
-            table.add_column(header, no_wrap=header in ("Kind", "Id", "Date"))
-        for row in related:
-            table.add_row(*(Text(c) for c in row))
+        table.add_column("Relation", no_wrap=True)
+        table.add_column("Date", no_wrap=True)
+        table.add_column("Record", overflow="fold")
+        for relation, kind, ident, date, what in related:
+            table.add_row(Text(relation), Text(date), Text(f"{what}\n{kind} {ident}"))
         console.print(table)

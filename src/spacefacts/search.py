@@ -1,7 +1,7 @@
 """Full-text search over milestones, statements and missions: an index built once, a linear scan.
 
 `search_index` folds every searchable text of the fact base in one pass (so that it can be
-cached); `search` then scans that list once per query, folding only the query itself.
+cached); `search` then scans its entries once per query, folding only the query itself.
 """
 
 from __future__ import annotations
@@ -38,75 +38,111 @@ class Entry:
     names: frozenset[str]  # folded id, title and aliases, for exact matches
 
 
-def _entry(
-    kind: str,
-    ident: str,
-    date: PartialDate | None,
-    title: str,
-    texts: Iterable[str],
-    head: Iterable[str],
-    body: Iterable[str],
-) -> Entry:
-    names = frozenset(fold(h) for h in head) - {""}
-    return Entry(
-        kind,
-        ident,
-        date,
-        title,
-        tuple(t for t in texts if t),
-        "\n".join(names),
-        "\n".join(fold(b) for b in body if b),
-        names,
-    )
+@dataclass(frozen=True, slots=True)
+class SearchIndex:
+    """The searchable records and every folded word in them (for "did you mean")."""
+
+    entries: tuple[Entry, ...]
+    words: frozenset[str]
 
 
-def search_index(factbase: FactBase) -> list[Entry]:
+def fold_words(text: str) -> list[str]:
+    """The folded words of `text`; joined, they are `fold(text)`."""
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded)
+    folded = folded.translate(_ASCII_PUNCTUATION)
+    # Most words are now letters and digits only; filter characters only in the others.
+    return [
+        token if token.isalnum() else "".join(ch for ch in token if ch.isalnum())
+        for token in folded.split()
+    ]
+
+
+# ASCII characters that are neither letters, digits nor whitespace: deleted in one C call.
+_ASCII_PUNCTUATION = str.maketrans(
+    "", "", "".join(c for c in map(chr, range(128)) if not c.isalnum() and not c.isspace())
+)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.words: set[str] = set()
+
+    def fold(self, text: str) -> str:
+        words = fold_words(text)
+        self.words.update(words)
+        return "".join(words)
+
+    def add(
+        self,
+        kind: str,
+        ident: str,
+        date: PartialDate | None,
+        title: str,
+        texts: Iterable[str],
+        head: Iterable[str],
+        body: Iterable[str],
+    ) -> None:
+        names = frozenset(self.fold(h) for h in head) - {""}
+        self.entries.append(
+            Entry(
+                kind,
+                ident,
+                date,
+                title,
+                tuple(t for t in texts if t),
+                "\n".join(names),
+                "\n".join(self.fold(b) for b in body if b),
+                names,
+            )
+        )
+
+
+def search_index(factbase: FactBase) -> SearchIndex:
     """Every searchable record with its folded texts, built in one pass over the fact base."""
     programs = {p.id: p for p in factbase.programs}
     steps = {s.step: s for s in factbase.lunar_steps}
-    entries: list[Entry] = []
+    builder = _Builder()
+    _entry = builder.add
     for m in factbase.milestones:
         program = programs.get(m.program)
         program_names = (program.name, *program.aliases) if program else ()
         aliases = f"Also known as: {', '.join(m.aliases)}" if m.aliases else ""
-        entries.append(
-            _entry(
-                "milestone",
-                m.id,
-                m.date,
-                m.title,
-                (m.summary, m.title, aliases),
-                (m.id, m.title, *m.aliases),
-                (m.summary, m.program, *program_names, *m.tags),
-            )
+        _entry(
+            "milestone",
+            m.id,
+            m.date,
+            m.title,
+            (m.summary, m.title, aliases),
+            (m.id, m.title, *m.aliases),
+            (m.summary, m.program, *program_names, *m.tags),
         )
     for s in factbase.statements:
-        entries.append(
-            _entry(
-                "statement",
-                s.id,
-                s.date,
-                statement_title(s),
-                (s.excerpt or "", s.text, s.occasion),
-                (s.id, s.text),
-                (s.speaker, s.occasion, s.excerpt or "", *s.topics),
-            )
+        _entry(
+            "statement",
+            s.id,
+            s.date,
+            statement_title(s),
+            (s.excerpt or "", s.text, s.occasion),
+            (s.id, s.text),
+            (s.speaker, s.occasion, s.excerpt or "", *s.topics),
         )
     for mission in factbase.missions:
         step = steps.get(mission.step)
         aliases = f"Also known as: {', '.join(mission.aliases)}" if mission.aliases else ""
-        entries.append(
-            _entry(
-                "mission",
-                mission.id,
-                mission.launch_date,
-                mission.name,
-                ("; ".join(mission.achievements), aliases),
-                (mission.id, mission.name, *mission.aliases),
-                (*mission.achievements, step.name if step else "", "lunar mission"),
-            )
+        _entry(
+            "mission",
+            mission.id,
+            mission.launch_date,
+            mission.name,
+            ("; ".join(mission.achievements), aliases),
+            (mission.id, mission.name, *mission.aliases),
+            (*mission.achievements, step.name if step else "", "lunar mission"),
         )
-    return entries
+    words = frozenset(w for w in builder.words if len(w) > 2)
+    return SearchIndex(tuple(builder.entries), words)
 
 
 def terms(text: str) -> tuple[str, list[str]]:
@@ -145,13 +181,13 @@ def score(entry: Entry, phrase: str, words: Sequence[str]) -> int:
 
 
 def search(
-    index: Sequence[Entry], text: str, kinds: Sequence[str] | None = None, limit: int | None = None
+    index: SearchIndex, text: str, kinds: Sequence[str] | None = None, limit: int | None = None
 ) -> list[JsonRecord]:
     """Entries matching `text`, best first (score, then date, then id), as `hit` records."""
     phrase, words = terms(text)
     wanted = set(kinds) if kinds else None
     scored = []
-    for entry in index:
+    for entry in index.entries:
         if wanted is not None and entry.kind not in wanted:
             continue
         points = score(entry, phrase, words)
@@ -185,16 +221,12 @@ def parse_kinds(value: str | None) -> list[str] | None:
     return [find_kind(part, SEARCH_KINDS) for part in value.split(",") if part.strip()]
 
 
-def suggest(index: Sequence[Entry], text: str, n: int = 3) -> list[str]:
+def suggest(index: SearchIndex, text: str, n: int = 3) -> list[str]:
     """Words of the fact base close to the query's words, for "did you mean" after no hits."""
-    vocabulary: set[str] = set()
-    for entry in index:
-        for field in entry.texts:
-            vocabulary.update(w for w in (fold(t) for t in field.split()) if len(w) > 2)
     found: list[str] = []
-    for word in (fold(t) for t in text.split()):
-        if word and word not in vocabulary:
-            found.extend(close_matches(word, vocabulary, n))
+    for word in fold_words(text):
+        if word and word not in index.words:
+            found.extend(close_matches(word, sorted(index.words), n))
     return list(dict.fromkeys(found))[:n]
 
 
