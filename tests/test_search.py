@@ -43,9 +43,11 @@ def test_more_matched_words_rank_above_fewer() -> None:
     assert both[0]["score"] > both[1]["score"]
 
 
-def test_a_lone_digit_does_not_make_a_hit() -> None:
-    assert ids("5") == []
+def test_short_words_count_only_inside_the_phrase() -> None:
+    # "on" is inside "Cooperation" and "Dongfanghong": alone it would match nearly everything.
+    assert ids("peace on") == ["s-peace"]
     assert ids("change 5")[0] == "m-5"
+    assert ids("5") == ["m-5", "change-5-return"]  # a query of short words keeps them
 
 
 def test_kinds_filter() -> None:

@@ -146,38 +146,36 @@ def search_index(factbase: FactBase) -> SearchIndex:
 
 
 def terms(text: str) -> tuple[str, list[str]]:
-    """The folded phrase and the folded words of a query; raise if nothing is left to find."""
+    """The folded phrase of a query and its key words; raise if nothing is left to find.
+
+    Short ASCII words ("5", "on", "of") are left out of the key words, since they occur
+    inside almost every text; they still count as part of the phrase ("change 5").
+    A query made only of short words keeps them all ("xi").
+    """
     phrase = fold(text)
     if not phrase:
         raise BadValueError(f"nothing to search for in {text!r}: give a word or a name")
-    words = list(dict.fromkeys(w for w in (fold(t) for t in text.split()) if w))
-    return phrase, words
+    words = list(dict.fromkeys(w for w in fold_words(text) if w))
+    keys = [w for w in words if len(w) > 2 or not w.isascii()]
+    return phrase, keys or words
 
 
-def _significant(word: str) -> bool:
-    """A word that can make a hit on its own: not a lone ASCII letter or digit ("5")."""
-    return len(word) > 1 or not word.isascii()
-
-
-def score(entry: Entry, phrase: str, words: Sequence[str]) -> int:
+def score(entry: Entry, phrase: str, keys: Sequence[str]) -> int:
     """How well `entry` matches; 0 when it does not match at all."""
-    points, hit = 0, False
-    for word in words:
+    points = 0
+    for word in keys:
         if word in entry.head:
             points += HEAD
         elif word in entry.body:
             points += BODY
-        else:
-            continue
-        hit = hit or _significant(word)
-    if len(words) > 1:
+    if keys != [phrase]:  # several words: the whole phrase counts on top
         if phrase in entry.head:
-            points, hit = points + HEAD_PHRASE, True
+            points += HEAD_PHRASE
         elif phrase in entry.body:
-            points, hit = points + BODY_PHRASE, True
-    if phrase in entry.names:
+            points += BODY_PHRASE
+    if points and phrase in entry.names:
         points += EXACT
-    return points if hit else 0
+    return points
 
 
 def search(
@@ -268,9 +266,8 @@ def spans(text: str, highlight: Sequence[str]) -> list[tuple[int, int]]:
 def snippet(texts: Sequence[str], highlight: Sequence[str], width: int = SNIPPET) -> str:
     """A window of about `width` characters of the first text where a term matches."""
     chosen, first = (texts[0] if texts else ""), 0
-    significant = [t for t in highlight if _significant(t)] or list(highlight)
     for text in texts:
-        found = spans(text, significant)
+        found = spans(text, highlight)
         if found:
             chosen, first = text, found[0][0]
             break
