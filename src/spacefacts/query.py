@@ -378,14 +378,10 @@ def pick(
     import random
 
     wanted = set(kinds) if kinds else {"milestone", "statement", "mission"}
-    pool: list[tuple[str, Model]] = []
-    if topic is not None:
+    pool = [(k, r) for k, r in records_by_id(factbase).values() if k in wanted]
+    if topic is not None:  # only statements have topics
         topic_id = find_topic(factbase, topic).id
-        wanted &= {"statement"}
-        pool = [("statement", s) for s in factbase.statements if topic_id in s.topics]
-    else:
-        pool = [(k, r) for k, r in records_by_id(factbase).values() if k in wanted]
-    pool = [(k, r) for k, r in pool if k in wanted]
+        pool = [(k, r) for k, r in pool if isinstance(r, Statement) and topic_id in r.topics]
     pool.sort(key=lambda pair: pair[1].id)  # file order must not change what a seed picks
     if not pool:
         return None

@@ -22,6 +22,7 @@ HEAD, BODY = 10, 3
 HEAD_PHRASE, BODY_PHRASE = 20, 6
 EXACT = 5  # the query is exactly the id, title or an alias
 SNIPPET = 120  # characters of context shown around the first match
+_LAST = (10_000, 0, 0)  # sort key for records without a date: after every dated one
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,9 +208,6 @@ def search(
         }
         for points, entry in chosen
     ]
-
-
-_LAST = (10_000, 0, 0)
 
 
 def parse_kinds(value: str | None) -> list[str] | None:
