@@ -244,7 +244,7 @@ def _rich_table(
         box=box.ROUNDED,
         header_style="bold cyan" if style.color else "",
         title_style="bold" if style.color else "",
-        show_lines=True,
+        show_lines=columns[0][0] != "group",  # one-line stat rows: a rule between groups only
     )
     for field, header in columns:
         narrow = field in _NARROW
@@ -252,7 +252,7 @@ def _rich_table(
             header, no_wrap=narrow, style=_COLUMN_STYLE.get(field, "") if style.color else ""
         )
     marked = [i for i, (f, _) in enumerate(columns) if f in _HIGHLIGHTED]
-    for row in rows:
+    for n, row in enumerate(rows):
         cells: list[str | Text] = list(row)
         if highlight and style.color:
             for i in marked:
@@ -260,7 +260,8 @@ def _rich_table(
                 for start, end in spans(row[i], highlight):
                     text.stylize("bold reverse", start, end)
                 cells[i] = text
-        table.add_row(*cells)
+        last_of_group = n + 1 < len(rows) and rows[n + 1][0] != row[0]
+        table.add_row(*cells, end_section=not table.show_lines and last_of_group)
     make_console(stream, style).print(table)
 
 
