@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from spacefacts import __version__, factbase, query
-from spacefacts.errors import FactBaseError, SpacefactsError
+from spacefacts import __version__, factbase, query, search
+from spacefacts.errors import BadValueError, FactBaseError, SpacefactsError
 from spacefacts.model import FactBase, JsonRecord
-from spacefacts.render import Format, Style, output
+from spacefacts.render import Format, Style, detail, output
 
 app = typer.Typer(
     name="spacefacts",
@@ -41,7 +41,7 @@ class Settings:
         return self._factbase
 
 
-def command(*, example: str) -> Callable[[F], F]:
+def command(*, example: str, name: str | None = None) -> Callable[[F], F]:
     """Register a command whose help ends with `example` and whose errors become messages."""
 
     def decorate(func: F) -> F:
@@ -56,7 +56,7 @@ def command(*, example: str) -> Callable[[F], F]:
                 raise typer.Exit(err.exit_code) from None
 
         epilog = "Example:\n\n" + "\n\n".join(f"  $ {line}" for line in example.splitlines())
-        app.command(epilog=epilog)(run)
+        app.command(name, epilog=epilog)(run)
         return func
 
     return decorate
@@ -118,9 +118,9 @@ def _emit(
     fmt: Format | None,
     fields: str | None,
     title: str | None = None,
+    highlight: Sequence[str] = (),
 ) -> None:
     chosen = fmt or (Format.json if as_json else Format.table)
-    names = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
     settings: Settings = ctx.obj
     output(
         records,
@@ -128,9 +128,65 @@ def _emit(
         chosen,
         sys.stdout,
         Style.detect(sys.stdout, settings.no_color),
-        names,
+        _field_names(fields),
         title,
+        highlight,
     )
+
+
+def _emit_detail(
+    ctx: typer.Context,
+    kind: str,
+    records: Sequence[JsonRecord],
+    as_json: bool,
+    fmt: Format | None,
+    fields: str | None,
+) -> None:
+    chosen = fmt or (Format.json if as_json else Format.table)
+    settings: Settings = ctx.obj
+    style = Style.detect(sys.stdout, settings.no_color)
+    detail(records, kind, chosen, sys.stdout, style, _field_names(fields))
+
+
+def _field_names(fields: str | None) -> list[str] | None:
+    return [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
+
+
+# --- shell completion ----------------------------------------------------------------------
+
+
+def _completion_factbase(ctx: typer.Context) -> FactBase:
+    """The fact base the command line being completed points at (--data, SPACEFACTS_DATA)."""
+    root = ctx.find_root()
+    if isinstance(root.obj, Settings):
+        return root.obj.factbase()
+    data = root.params.get("data")  # still a string: completion parses without converting
+    return factbase.load([factbase.base_file(Path(data) if data else None)])
+
+
+def _completer(
+    values: Callable[[FactBase], Iterable[str]],
+) -> Callable[[typer.Context, str], list[str]]:
+    """A completion callback offering `values` that start with what has been typed."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        try:
+            names = list(values(_completion_factbase(ctx)))
+        except Exception:  # completion runs inside the user's shell: never a traceback there
+            return []
+        typed = incomplete.casefold()
+        return [n for n in names if n.casefold().startswith(typed)]
+
+    return complete
+
+
+complete_topic = _completer(lambda fb: [t.id for t in fb.topics])
+complete_program = _completer(lambda fb: [p.id for p in fb.programs])
+complete_id = _completer(lambda fb: list(query.records_by_id(fb)))
+
+
+def complete_kind(incomplete: str) -> list[str]:
+    return [k for k in search.SEARCH_KINDS if k.startswith(incomplete.casefold())]
 
 
 # --- commands ------------------------------------------------------------------------------
@@ -140,7 +196,12 @@ def _emit(
 def timeline(
     ctx: typer.Context,
     program: Annotated[
-        str | None, typer.Option("--program", help="Only this program (id, name or alias).")
+        str | None,
+        typer.Option(
+            "--program",
+            help="Only this program (id, name or alias).",
+            autocompletion=complete_program,
+        ),
     ] = None,
     since: Annotated[int | None, typer.Option("--since", help="From this year on.")] = None,
     until: Annotated[int | None, typer.Option("--until", help="Up to this year.")] = None,
@@ -163,7 +224,12 @@ def timeline(
 def quote(
     ctx: typer.Context,
     topic: Annotated[
-        str | None, typer.Option("--topic", help="Only this topic (see `spacefacts topics`).")
+        str | None,
+        typer.Option(
+            "--topic",
+            help="Only this topic (see `spacefacts topics`).",
+            autocompletion=complete_topic,
+        ),
     ] = None,
     speaker: Annotated[
         str | None, typer.Option("--speaker", help="Only speakers whose name contains this.")
@@ -204,6 +270,157 @@ def topics(
     """The topic vocabulary, with how many statements each has."""
     records = query.topics(ctx.obj.factbase())
     _emit(ctx, "topic", records, as_json, fmt, fields, "Topics")
+
+
+KindOption = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        help="Only these kinds: milestone, statement, mission (comma-separated).",
+        autocompletion=complete_kind,
+    ),
+]
+
+
+@command(
+    example='spacefacts search "change 5"\nspacefacts search 嫦娥五号 --json\n'
+    "spacefacts search cooperation --kind statement --limit 3",
+    name="search",
+)
+def search_command(
+    ctx: typer.Context,
+    text: Annotated[
+        str,
+        typer.Argument(
+            metavar="TEXT", help="Words or a name; case, accents and punctuation do not count."
+        ),
+    ],
+    kind: KindOption = None,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="At most N hits.")] = 10,
+    as_json: JsonFlag = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Search milestones, statements and missions; best matches first."""
+    fb = ctx.obj.factbase()
+    kinds = search.parse_kinds(kind)
+    index = search.search_index(fb)
+    hits = search.search(index, text, kinds, limit)
+    if not hits:
+        close = search.suggest(index, text)
+        if close:
+            guesses = " or ".join(repr(c) for c in close)
+            typer.echo(f"spacefacts: no matches for {text!r}; did you mean {guesses}?", err=True)
+    phrase, words = search.terms(text)
+    _emit(ctx, "hit", hits, as_json, fmt, fields, f"Search: {text}", [phrase, *words])
+
+
+@command(
+    example="spacefacts show xi-2021-02-vital-milestone\nspacefacts show change5\n"
+    "spacefacts show 嫦娥五号 --json"
+)
+def show(
+    ctx: typer.Context,
+    ident: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="A record id, or a milestone title, mission name or alias.",
+            autocompletion=complete_id,
+        ),
+    ],
+    as_json: JsonFlag = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """One record in full: every field, its sources cited in full, its related records."""
+    fb = ctx.obj.factbase()
+    kind, record = query.find_record(fb, ident)
+    _emit_detail(ctx, kind, [query.detail(fb, kind, record)], as_json, fmt, fields)
+
+
+@command(example="spacefacts sources\nspacefacts sources --fields id,publisher,cited_by")
+def sources(
+    ctx: typer.Context,
+    as_json: JsonFlag = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Every source, with how many records cite it."""
+    records = query.sources(ctx.obj.factbase())
+    _emit(ctx, "source", records, as_json, fmt, fields, "Sources")
+
+
+@command(example="spacefacts on 04-24\nspacefacts on 2026-11-24 --month", name="on")
+def on_this_day(
+    ctx: typer.Context,
+    day: Annotated[
+        str | None,
+        typer.Argument(metavar="[DATE]", help="MM-DD or YYYY-MM-DD (default: today, local time)."),
+    ] = None,
+    month: Annotated[
+        bool, typer.Option("--month", help="Also records dated only to this month.")
+    ] = False,
+    as_json: JsonFlag = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Anniversaries: what happened on this day in past years."""
+    import datetime as dt
+
+    today = dt.date.today()
+    year, month_number, day_number = (
+        query.parse_day(day, today) if day is not None else (today.year, today.month, today.day)
+    )
+    records = query.on_this_day(ctx.obj.factbase(), year, month_number, day_number, month)
+    title = f"On {month_number:02d}-{day_number:02d}"
+    _emit(ctx, "anniversary", records, as_json, fmt, fields, title)
+
+
+@command(
+    example="spacefacts random\nspacefacts random --kind statement --topic peace --seed 7",
+    name="random",
+)
+def random_record(
+    ctx: typer.Context,
+    kind: KindOption = None,
+    topic: Annotated[
+        str | None,
+        typer.Option(
+            "--topic", help="Only statements on this topic.", autocompletion=complete_topic
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Same seed, same pick (for scripts and tests).")
+    ] = None,
+    as_json: JsonFlag = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """One milestone, statement or mission picked at random, shown in full."""
+    fb = ctx.obj.factbase()
+    kinds = search.parse_kinds(kind)
+    if topic is not None and kinds is not None and "statement" not in kinds:
+        raise BadValueError(f"--topic picks statements; it cannot be used with --kind {kind}")
+    picked = query.pick(fb, kinds, topic, seed)
+    if picked is None:
+        _emit_detail(ctx, (kinds or ["milestone"])[0], [], as_json, fmt, fields)
+        return
+    _emit_detail(ctx, picked[0], [query.detail(fb, *picked)], as_json, fmt, fields)
+
+
+@command(
+    example="spacefacts stats\nspacefacts stats --json | jq '.[] | select(.group == \"decade\")'"
+)
+def stats(
+    ctx: typer.Context,
+    as_json: JsonFlag = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Counts by kind, program, topic and decade, with a chart of milestones per decade."""
+    records = query.stats(ctx.obj.factbase())
+    _emit(ctx, "stat", records, as_json, fmt, fields, "Statistics")
 
 
 def main() -> None:

@@ -85,6 +85,12 @@ class UnknownValueError(SpacefactsError):
         super().__init__(message)
 
 
+class BadValueError(SpacefactsError):
+    """A value given on the command line has the wrong form (a date, an empty search text)."""
+
+    exit_code = ExitCode.USAGE
+
+
 class WriteError(SpacefactsError):
     """A write to a fact file failed; the previous file is left as it was."""
 
