@@ -44,7 +44,7 @@ def close_matches(value: str, known: Iterable[str], n: int = 3) -> list[str]:
     """The known values closest to `value`, best first (for "did you mean ...")."""
     import difflib
 
-    return difflib.get_close_matches(value.casefold(), list(known), n=n, cutoff=0.6)
+    return difflib.get_close_matches(value.casefold(), list(known), n=n, cutoff=0.7)
 
 
 def lookup(what: str, value: str, names: dict[str, str], shown: Sequence[str]) -> str:
