@@ -138,3 +138,9 @@ def test_python_dash_m_works_like_the_command() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert '"cooperation"' in done.stdout
+
+
+def test_an_empty_table_prints_nothing_on_stdout() -> None:
+    result = run("quote", "--search", "no such words anywhere")
+    assert result.stdout == ""
+    assert result.stderr.strip() == "spacefacts: nothing found"

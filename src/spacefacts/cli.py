@@ -122,6 +122,10 @@ def _emit(
 ) -> None:
     chosen = fmt or (Format.json if as_json else Format.table)
     settings: Settings = ctx.obj
+    if chosen is Format.table and not records:
+        # An empty table is only a header: say so on stderr and print no data.
+        typer.echo("spacefacts: nothing found", err=True)
+        return
     output(
         records,
         kind,
@@ -306,13 +310,11 @@ def search_command(
     kinds = search.parse_kinds(kind)
     index = search.search_index(fb)
     hits = search.search(index, text, kinds, limit)
-    if not hits:
-        close = search.suggest(index, text)
-        if close:
-            guesses = " or ".join(repr(c) for c in close)
-            typer.echo(f"spacefacts: no matches for {text!r}; did you mean {guesses}?", err=True)
     phrase, words = search.terms(text)
     _emit(ctx, "hit", hits, as_json, fmt, fields, f"Search: {text}", [phrase, *words])
+    if not hits and (close := search.suggest(index, text)):
+        guesses = " or ".join(repr(c) for c in close)
+        typer.echo(f"spacefacts: did you mean {guesses}?", err=True)
 
 
 @command(
