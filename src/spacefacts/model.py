@@ -255,4 +255,5 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "lunar_step": ("step", "id", "name", "goal", "missions", "sources", "origin"),
     "topic": ("id", "description", "statements", "origin"),
     "source": ("id", "title", "publisher", "author", "published", "url", "note", "origin"),
+    "problem": ("file", "line", "column", "id", "field", "message"),
 }  # fmt: skip

@@ -76,6 +76,13 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "topic": (("id", "Topic"), ("statements", "Statements"), ("description", "Description")),
     "source": (("id", "Id"), ("title", "Title"), ("publisher", "Publisher"), ("published", "Date")),
+    "problem": (
+        ("file", "File"),
+        ("line", "Line"),
+        ("id", "Id"),
+        ("field", "Field"),
+        ("message", "Problem"),
+    ),
 }
 
 
@@ -209,7 +216,9 @@ def _rich_table(
     make_console(stream, style).print(table)
 
 
-_NARROW = frozenset({"date", "step", "program", "statements", "verbatim", "published", "id"})
+_NARROW = frozenset(
+    {"date", "step", "program", "statements", "verbatim", "published", "id", "line"}
+)
 _COLUMN_STYLE = {"date": "green", "published": "green", "program": "magenta", "speaker": "yellow"}
 
 
