@@ -262,7 +262,8 @@ def _validate_summary(fb: FactBase, problems: Sequence[Any], n_files: int) -> st
 
     if problems:
         bad = len({p.file for p in problems})
-        return f"spacefacts: {count(len(problems), 'problem')} in {bad} of {count(n_files, 'file')}"
+        where = count(n_files, "file") if bad == n_files else f"{bad} of {n_files} files"
+        return f"spacefacts: {count(len(problems), 'problem')} in {where}"
     records = sum(len(getattr(fb, kind)) for kind in factbase.KINDS)
     return f"spacefacts: {count(n_files, 'file')}, {count(records, 'record')}, no problems"
 

@@ -196,6 +196,8 @@ def _read(fact_file: FactFile, raw: bytes | None = None) -> tuple[_Doc | None, P
         return None, Problem(name, "TOML syntax: arrays or tables nested too deeply")
     except ValueError as err:  # tomllib lets int()'s digit limit through
         return None, Problem(name, f"TOML syntax: {str(err).split(';')[0]}")
+    if not data:
+        return None, Problem(name, "file is empty")  # nothing but comments and blank lines
     return _Doc(fact_file, name, text, data), None
 
 
@@ -393,6 +395,9 @@ class _Builder:
                 where = index(p.other.doc).find(p.other.kind, p.other.index, "id")
                 message += f":{where}" if where is not None else ""
             problems.append(Problem(p.doc.name, message, line, None, p.record, p.field))
+        # file by file, top to bottom (reference problems are found last, after every file)
+        order = {name: i for i, name in enumerate(dict.fromkeys(p.doc.name for p in self.pending))}
+        problems.sort(key=lambda p: (order[p.file], p.line or 0))
         return problems
 
     def factbase(self, files: tuple[str, ...]) -> FactBase:
