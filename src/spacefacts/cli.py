@@ -251,7 +251,8 @@ def validate(
     else:
         for problem in problems:
             typer.echo(str(problem))
-    typer.echo(_validate_summary(fb, problems, len(files)), err=True)
+    if not as_json and fmt is None:  # JSON on stdout, nothing on stderr
+        typer.echo(_validate_summary(fb, problems, len(files)), err=True)
     if problems:
         raise typer.Exit(ExitCode.DATA)
 
@@ -284,12 +285,13 @@ SourceOption = Annotated[
 ]
 
 
-def _add(ctx: typer.Context, kind: str, fields: dict[str, Any]) -> JsonRecord:
+def _add(ctx: typer.Context, kind: str, fields: dict[str, Any], quiet: bool) -> JsonRecord:
     settings: Settings = ctx.obj
     base = factbase.base_file(settings.data)
     path = factbase.personal_path(settings.personal)
     record: JsonRecord = store.add(base, path, kind, fields).as_record()
-    typer.echo(f"spacefacts: added {record['id']!r} to {path}", err=True)
+    if not quiet:
+        typer.echo(f"spacefacts: added {record['id']!r} to {path}", err=True)
     return record
 
 
@@ -316,7 +318,7 @@ def add_milestone(
     """Add a milestone to your personal fact file."""
     values: dict[str, Any] = {"id": ident, "date": date, "title": title, "summary": summary}
     values |= {"program": program, "sources": source, "tags": tag}
-    record = _add(ctx, "milestones", values)
+    record = _add(ctx, "milestones", values, as_json or fmt is not None)
     _emit(ctx, "milestone", [record], as_json, fmt, fields, "Added")
 
 
@@ -357,7 +359,7 @@ def add_quote(
     values: dict[str, Any] = {"id": ident, "text": text, "speaker": speaker, "occasion": occasion}
     values |= {"topics": topic, "verbatim": verbatim, "sources": source, "date": date}
     values |= {"milestone": milestone, "excerpt": excerpt}
-    record = _add(ctx, "statements", values)
+    record = _add(ctx, "statements", values, as_json or fmt is not None)
     _emit(ctx, "statement", [record], as_json, fmt, fields, "Added")
 
 
@@ -385,7 +387,7 @@ def add_source(
     """Add a source to your personal fact file, for your milestones and quotes to cite."""
     values: dict[str, Any] = {"id": ident, "title": title, "publisher": publisher, "author": author}
     values |= {"published": published, "url": url, "note": note}
-    record = _add(ctx, "sources", values)
+    record = _add(ctx, "sources", values, as_json or fmt is not None)
     _emit(ctx, "source", [record], as_json, fmt, fields, "Added")
 
 
