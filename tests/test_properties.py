@@ -1,6 +1,6 @@
 """Property-based tests: what add and export write loads back equal; no input crashes the loader.
 
-Settings: round trips 100 examples, loader fuzzing 200 examples, no deadline (file writes and
+Settings: round trips 50 examples, loader fuzzing 150 examples, no deadline (file writes and
 fsync make an example's time vary too much for one).
 """
 
@@ -36,9 +36,9 @@ from spacefacts.model import (
 )
 from spacefacts.store import RejectedRecordError
 
-ROUND_TRIP = settings(max_examples=100, deadline=None)
+ROUND_TRIP = settings(max_examples=50, deadline=None)
 FUZZ = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 # Any text a person could type, surrogates aside (they cannot be encoded as UTF-8).
