@@ -96,8 +96,8 @@ def main_options(
         typer.Option(
             "--personal",
             envvar=factbase.ENV_PERSONAL,
-            help="Your personal fact file, merged over the base "
-            "[default: $XDG_DATA_HOME/spacefacts/facts.toml or the platform's equivalent].",
+            help="Your personal fact file, merged over the base (default: "
+            "$XDG_DATA_HOME/spacefacts/facts.toml, else the platform's data directory).",
             show_envvar=True,
             dir_okay=False,
         ),
@@ -274,7 +274,7 @@ add_app = typer.Typer(
     help="Add a record to your personal fact file (see --personal).",
     no_args_is_help=True,
 )
-app.add_typer(add_app)
+app.add_typer(add_app, name="add")
 
 IdOption = Annotated[
     str | None, typer.Option("--id", help="Id of the new record (default: made from the title).")
