@@ -284,6 +284,25 @@ def test_a_failed_rename_leaves_the_old_file_byte_identical(
     assert sorted(p.name for p in personal.parent.iterdir()) == ["facts.toml", "facts.toml.lock"]
 
 
+def test_export_to_an_impossible_place_exits_4(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    result = run("export", "--output", str(blocker / "x.toml"), code=4)
+    assert result.stderr.startswith(f"spacefacts: error: cannot write {blocker / 'x.toml'}: ")
+    assert blocker.read_text(encoding="utf-8") == "not a directory"
+
+
+def test_add_through_a_symlink_keeps_the_link(tmp_path: Path, personal: Path) -> None:
+    real = tmp_path / "dotfiles" / "facts.toml"
+    real.parent.mkdir()
+    real.write_text(HAND_WRITTEN, encoding="utf-8")
+    personal.parent.mkdir()
+    personal.symlink_to(real)
+    run(*SOURCE)
+    assert personal.is_symlink()
+    assert 'id = "my-notes"' in real.read_text(encoding="utf-8")
+
+
 # Runs the CLI in a child process with one function replaced (argv[1] says which).
 CHILD = """
 import os, signal, sys, time

@@ -219,6 +219,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` by `data`: temporary file, flush, fsync, rename, fsync the directory."""
     import tempfile
 
+    if path.is_symlink():  # replace the file the link points to, and keep the link
+        path = path.resolve()
     directory = path.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -283,14 +285,17 @@ def _locked(path: Path) -> Iterator[None]:
     except OSError as err:
         raise WriteError(f"cannot lock {lock_path}: {err.strerror or err}") from None
     try:
-        if sys.platform == "win32":
-            import msvcrt
+        try:
+            if sys.platform == "win32":
+                import msvcrt
 
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-        else:
-            import fcntl
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # gives up after about 10 seconds
+            else:
+                import fcntl
 
-            fcntl.flock(fd, fcntl.LOCK_EX)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as err:
+            raise WriteError(f"cannot lock {lock_path}: {err.strerror or err}") from None
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
