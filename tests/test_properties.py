@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from conftest import GOOD, runner
 from spacefacts import factbase, store
 from spacefacts.cli import app
-from spacefacts.errors import FactBaseError
+from spacefacts.errors import FactBaseError, RejectedRecordError
 from spacefacts.factbase import FIELDS, KINDS, FactFile
 from spacefacts.model import (
     FactBase,
@@ -34,7 +34,6 @@ from spacefacts.model import (
     Statement,
     Topic,
 )
-from spacefacts.store import RejectedRecordError
 
 ROUND_TRIP = settings(max_examples=50, deadline=None)
 FUZZ = settings(

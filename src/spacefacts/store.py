@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from spacefacts import factbase, query
-from spacefacts.errors import FactBaseError, Problem, SpacefactsError, WriteError
+from spacefacts.errors import FactBaseError, Problem, RejectedRecordError, WriteError
 from spacefacts.factbase import FIELDS, KINDS, PERSONAL, SCHEMA_VERSION, FactFile
 from spacefacts.model import FactBase, PartialDate
 
@@ -49,21 +49,6 @@ class Only(StrEnum):
     base = "base"  # the records of the base file (shipped, or --data)
 
 
-class RejectedRecordError(SpacefactsError):
-    """The new record is invalid; nothing was written."""
-
-    def __init__(self, problems: Sequence[Problem], path: Path) -> None:
-        self.problems, self.path = tuple(problems), path
-        super().__init__("\n".join(self.lines()))
-
-    def lines(self) -> list[str]:
-        found = []
-        for p in self.problems:
-            what = ".".join(part for part in (p.record, p.field) if part)
-            found.append(f"{what}: {p.message}" if what else p.message)
-        return [*found, f"nothing was written to {self.path}"]
-
-
 # --- adding a record -----------------------------------------------------------------------
 
 
@@ -87,7 +72,7 @@ def add(base: FactFile, personal: Path, kind: str, fields: Mapping[str, Any]) ->
         data = to_toml(document, PERSONAL_HEADER).encode("utf-8")
         merged, problems = factbase.check([base, mine], {personal: data})
         if problems:
-            raise RejectedRecordError(problems, personal)
+            raise RejectedRecordError(problems, str(personal))
         write_atomic(personal, data)
     return next(r for r in getattr(merged, kind) if r.id == record["id"])
 
