@@ -246,12 +246,11 @@ def validate(
     settings: Settings = ctx.obj
     files = [factbase.FactFile(p, str(p)) for p in paths] if paths else settings.files()
     fb, problems = factbase.check(files)
-    if as_json or fmt is not None:
+    if as_json or fmt is not None or fields is not None:  # records, and nothing on stderr
         _emit(ctx, "problem", [p.as_record() for p in problems], as_json, fmt, fields, "Problems")
     else:
         for problem in problems:
             typer.echo(str(problem))
-    if not as_json and fmt is None:  # JSON on stdout, nothing on stderr
         typer.echo(_validate_summary(fb, problems, len(files)), err=True)
     if problems:
         raise typer.Exit(ExitCode.DATA)
