@@ -10,7 +10,7 @@ import pytest
 
 from conftest import GOOD
 from spacefacts import factbase, query
-from spacefacts.errors import UnknownValueError
+from spacefacts.errors import Problem, UnknownValueError
 from spacefacts.model import RECORD_FIELDS
 from spacefacts.render import Format, Style, output
 
@@ -31,6 +31,8 @@ def test_record_fields_match_the_documented_contract() -> None:
     assert tuple(FB.sources[0].as_record()) == RECORD_FIELDS["source"]
     assert tuple(query.lunar_steps(FB)[0]) == RECORD_FIELDS["lunar_step"]
     assert tuple(query.topics(FB)[0]) == RECORD_FIELDS["topic"]
+    problem = Problem("f.toml", "must not be empty", 3, None, "m1", "title")
+    assert tuple(problem.as_record()) == RECORD_FIELDS["problem"]
 
 
 def test_json_and_jsonl_round_trip() -> None:
