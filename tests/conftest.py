@@ -16,10 +16,12 @@ GOOD = FIXTURES / "good.toml"
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests see the shipped fact base and no colour settings from the caller's shell."""
-    for name in ("SPACEFACTS_DATA", "NO_COLOR", "FORCE_COLOR", "TERM"):
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests see the shipped fact base, no personal file and no colour settings from the shell."""
+    for name in ("SPACEFACTS_DATA", "SPACEFACTS_PERSONAL", "NO_COLOR", "FORCE_COLOR", "TERM"):
         monkeypatch.delenv(name, raising=False)
+    # never the user's own personal file: an empty data directory of the test's own
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
 
 
 runner = CliRunner()

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import GOOD
 from spacefacts import factbase, query, search
-from spacefacts.errors import UnknownValueError
+from spacefacts.errors import Problem, UnknownValueError
 from spacefacts.model import RECORD_FIELDS, detail_fields
 from spacefacts.render import Format, Style, output
 
@@ -39,6 +39,8 @@ def test_record_fields_match_the_documented_contract() -> None:
     for ident in ("dfh-1", "s-coop", "m-5", "step-one", "src-a"):
         kind, record = query.find_record(FB, ident)
         assert tuple(query.detail(FB, kind, record)) == detail_fields(kind)
+    problem = Problem("f.toml", "must not be empty", 3, None, "m1", "title")
+    assert tuple(problem.as_record()) == RECORD_FIELDS["problem"]
 
 
 def test_json_and_jsonl_round_trip() -> None:

@@ -11,8 +11,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from spacefacts import __version__, factbase, query, search
-from spacefacts.errors import BadValueError, FactBaseError, SpacefactsError
+from spacefacts import __version__, factbase, query, search, store
+from spacefacts.errors import BadValueError, ExitCode, FactBaseError, SpacefactsError
 from spacefacts.model import FactBase, JsonRecord
 from spacefacts.render import Format, Style, detail, output
 
@@ -32,17 +32,27 @@ class Settings:
     """Global options, kept in ctx.obj; the fact base is loaded once, on first use."""
 
     data: Path | None = None
+    personal: Path | None = None
     no_color: bool = False
     _factbase: FactBase | None = field(default=None, repr=False)
 
+    def files(self) -> list[factbase.FactFile]:
+        return factbase.fact_files(self.data, self.personal)
+
     def factbase(self) -> FactBase:
         if self._factbase is None:
-            self._factbase = factbase.load([factbase.base_file(self.data)])
+            self._factbase = factbase.load(self.files())
         return self._factbase
 
 
-def command(*, example: str, name: str | None = None) -> Callable[[F], F]:
-    """Register a command whose help ends with `example` and whose errors become messages."""
+def command(
+    *, example: str, group: typer.Typer | None = None, name: str | None = None
+) -> Callable[[F], F]:
+    """Register a command whose help ends with `example` and whose errors become messages.
+
+    `group` is the Typer app it belongs to (default: the top-level app); `name` overrides the
+    name taken from the function.
+    """
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
@@ -56,7 +66,7 @@ def command(*, example: str, name: str | None = None) -> Callable[[F], F]:
                 raise typer.Exit(err.exit_code) from None
 
         epilog = "Example:\n\n" + "\n\n".join(f"  $ {line}" for line in example.splitlines())
-        app.command(name, epilog=epilog)(run)
+        (group or app).command(name, epilog=epilog)(run)
         return func
 
     return decorate
@@ -81,6 +91,17 @@ def main_options(
             dir_okay=False,
         ),
     ] = None,
+    personal: Annotated[
+        Path | None,
+        typer.Option(
+            "--personal",
+            envvar=factbase.ENV_PERSONAL,
+            help="Your personal fact file, merged over the base (default: "
+            "$XDG_DATA_HOME/spacefacts/facts.toml, else the platform's data directory).",
+            show_envvar=True,
+            dir_okay=False,
+        ),
+    ] = None,
     no_color: Annotated[
         bool, typer.Option("--no-color", help="No colour in tables (also: NO_COLOR=1).")
     ] = False,
@@ -90,7 +111,7 @@ def main_options(
     ] = False,
 ) -> None:
     """A sourced fact explorer for China's space exploration."""
-    ctx.obj = Settings(data=data, no_color=no_color)
+    ctx.obj = Settings(data=data, personal=personal, no_color=no_color)
 
 
 # --- shared output options -----------------------------------------------------------------
@@ -423,6 +444,197 @@ def stats(
     """Counts by kind, program, topic and decade, with a chart of milestones per decade."""
     records = query.stats(ctx.obj.factbase())
     _emit(ctx, "stat", records, as_json, fmt, fields, "Statistics")
+
+
+@command(example="spacefacts validate\nspacefacts validate data/facts.toml --json")
+def validate(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Fact files to check together (default: the active fact base: the base "
+            "file and your personal file).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonFlag = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Check fact files and report every problem, one per line (exit 3 if any)."""
+    settings: Settings = ctx.obj
+    files = [factbase.FactFile(p, str(p)) for p in paths] if paths else settings.files()
+    fb, problems = factbase.check(files)
+    if as_json or fmt is not None or fields is not None:  # records, and nothing on stderr
+        _emit(ctx, "problem", [p.as_record() for p in problems], as_json, fmt, fields, "Problems")
+    else:
+        for problem in problems:
+            typer.echo(str(problem))
+        typer.echo(_validate_summary(fb, problems, len(files)), err=True)
+    if problems:
+        raise typer.Exit(ExitCode.DATA)
+
+
+def _validate_summary(fb: FactBase, problems: Sequence[Any], n_files: int) -> str:
+    def count(n: int, what: str) -> str:
+        return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+    if problems:
+        bad = len({p.file for p in problems})
+        where = count(n_files, "file") if bad == n_files else f"{bad} of {n_files} files"
+        return f"spacefacts: {count(len(problems), 'problem')} in {where}"
+    records = sum(len(getattr(fb, kind)) for kind in factbase.KINDS)
+    return f"spacefacts: {count(n_files, 'file')}, {count(records, 'record')}, no problems"
+
+
+add_app = typer.Typer(
+    name="add",
+    help="Add a record to your personal fact file (see --personal).",
+    no_args_is_help=True,
+)
+app.add_typer(add_app, name="add")
+
+IdOption = Annotated[
+    str | None, typer.Option("--id", help="Id of the new record (default: made from the title).")
+]
+SourceOption = Annotated[
+    list[str],
+    typer.Option("--source", help="Id of a source it cites (repeatable; at least one)."),
+]
+
+
+def _add(ctx: typer.Context, kind: str, fields: dict[str, Any], quiet: bool) -> JsonRecord:
+    settings: Settings = ctx.obj
+    base = factbase.base_file(settings.data)
+    path = factbase.personal_path(settings.personal)
+    record: JsonRecord = store.add(base, path, kind, fields).as_record()
+    if not quiet:
+        typer.echo(f"spacefacts: added {record['id']!r} to {path}", err=True)
+    return record
+
+
+@command(
+    group=add_app,
+    name="milestone",
+    example="spacefacts add milestone --date 2024-06-25 --title \"Chang'e-6 returns samples "
+    'from the far side" --summary "The first samples from the far side of the Moon." '
+    "--program change --source my-source",
+)
+def add_milestone(
+    ctx: typer.Context,
+    date: Annotated[str, typer.Option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD.")],
+    title: Annotated[str, typer.Option("--title", help="One line.")],
+    summary: Annotated[str, typer.Option("--summary", help="One to three sentences.")],
+    program: Annotated[str, typer.Option("--program", help="Program id, name or alias.")],
+    source: SourceOption,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    ident: IdOption = None,
+    as_json: JsonFlag = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Add a milestone to your personal fact file."""
+    values: dict[str, Any] = {"id": ident, "date": date, "title": title, "summary": summary}
+    values |= {"program": program, "sources": source, "tags": tag}
+    record = _add(ctx, "milestones", values, as_json or fmt is not None)
+    _emit(ctx, "milestone", [record], as_json, fmt, fields, "Added")
+
+
+@command(
+    group=add_app,
+    name="quote",
+    example='spacefacts add quote --text "Space is for everyone." --speaker "A. Teacher" '
+    '--occasion "Class talk" --topic humanity --reported --source my-source',
+)
+def add_quote(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Option("--text", help="The words, or their content.")],
+    speaker: Annotated[str, typer.Option("--speaker", help="Who said it.")],
+    occasion: Annotated[str, typer.Option("--occasion", help="Where or how it was said.")],
+    topic: Annotated[
+        list[str], typer.Option("--topic", help="A topic (repeatable; at least one).")
+    ],
+    verbatim: Annotated[
+        bool,
+        typer.Option(
+            "--verbatim/--reported", help="The source quotes these exact words, or reports them."
+        ),
+    ],
+    source: SourceOption,
+    date: Annotated[str | None, typer.Option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    milestone: Annotated[
+        str | None, typer.Option("--milestone", help="Id of the milestone it was said at.")
+    ] = None,
+    excerpt: Annotated[
+        str | None, typer.Option("--excerpt", help="The source's sentence it is taken from.")
+    ] = None,
+    ident: IdOption = None,
+    as_json: JsonFlag = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Add a statement (a quote or reported speech) to your personal fact file."""
+    values: dict[str, Any] = {"id": ident, "text": text, "speaker": speaker, "occasion": occasion}
+    values |= {"topics": topic, "verbatim": verbatim, "sources": source, "date": date}
+    values |= {"milestone": milestone, "excerpt": excerpt}
+    record = _add(ctx, "statements", values, as_json or fmt is not None)
+    _emit(ctx, "statement", [record], as_json, fmt, fields, "Added")
+
+
+@command(
+    group=add_app,
+    name="source",
+    example='spacefacts add source --id my-source --title "Chang\'e-6 mission report" '
+    '--publisher "CNSA" --published 2024-06 --url https://www.cnsa.gov.cn/',
+)
+def add_source(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Option("--title", help="Title of the work.")],
+    publisher: Annotated[str, typer.Option("--publisher", help="Who published it.")],
+    author: Annotated[str | None, typer.Option("--author", help="Who wrote it.")] = None,
+    published: Annotated[
+        str | None, typer.Option("--published", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    url: Annotated[str | None, typer.Option("--url", help="Where to read it.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What it says, in short.")] = None,
+    ident: IdOption = None,
+    as_json: JsonFlag = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Add a source to your personal fact file, for your milestones and quotes to cite."""
+    values: dict[str, Any] = {"id": ident, "title": title, "publisher": publisher, "author": author}
+    values |= {"published": published, "url": url, "note": note}
+    record = _add(ctx, "sources", values, as_json or fmt is not None)
+    _emit(ctx, "source", [record], as_json, fmt, fields, "Added")
+
+
+@command(
+    example="spacefacts export > all-facts.toml\n"
+    "spacefacts export --only personal --format json --output my-facts.json"
+)
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        store.ExportFormat,
+        typer.Option("--format", case_sensitive=False, help="toml or json."),
+    ] = store.ExportFormat.toml,
+    only: Annotated[
+        store.Only | None,
+        typer.Option("--only", case_sensitive=False, help="Only the personal or the base records."),
+    ] = None,
+    output_file: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", dir_okay=False, help="Write to FILE (atomically)."),
+    ] = None,
+) -> None:
+    """Write the merged fact base as a fact file (TOML or JSON) to stdout or a file."""
+    text = store.export(ctx.obj.factbase(), fmt, only)
+    if output_file is None:
+        sys.stdout.write(text)
+    else:
+        store.write_atomic(output_file, text.encode("utf-8"))
+        typer.echo(f"spacefacts: wrote {output_file}", err=True)
 
 
 def main() -> None:

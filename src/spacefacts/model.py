@@ -265,6 +265,7 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "hit": ("kind", "id", "date", "title", "snippet", "score"),
     "anniversary": ("kind", "id", "date", "title", "years_ago"),
     "stat": ("group", "value", "count"),
+    "problem": ("file", "line", "column", "id", "field", "message"),
 }  # fmt: skip
 
 # Record kinds that `show` and `random` print in full, and the fields they add to the kind's own.

@@ -98,6 +98,13 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("title", "Title"),
     ),
     "stat": (("group", "Group"), ("value", "Value"), ("count", "Count")),
+    "problem": (
+        ("file", "File"),
+        ("line", "Line"),
+        ("id", "Id"),
+        ("field", "Field"),
+        ("message", "Problem"),
+    ),
 }
 
 
@@ -314,6 +321,7 @@ _NARROW = frozenset(
         "group",
         "launch_date",
         "cited_by",
+        "line",
     }
 )
 _COLUMN_STYLE = {"date": "green", "published": "green", "program": "magenta", "speaker": "yellow"}
