@@ -17,11 +17,14 @@ GOOD = FIXTURES / "good.toml"
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests see the shipped fact base, no colour settings from the caller's shell, and a
-    cache directory of their own (never the user's)."""
-    for name in ("SPACEFACTS_DATA", "NO_COLOR", "FORCE_COLOR", "TERM", "SPACEFACTS_NO_CACHE"):
+    """Tests see the shipped fact base, no personal file, no colour settings from the caller's
+    shell, and a cache directory of their own (never the user's)."""
+    names = ("SPACEFACTS_DATA", "SPACEFACTS_PERSONAL", "NO_COLOR", "FORCE_COLOR", "TERM")
+    for name in (*names, "SPACEFACTS_NO_CACHE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SPACEFACTS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    # never the user's own personal file: an empty data directory of the test's own
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
 
 
 runner = CliRunner()

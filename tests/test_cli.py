@@ -120,12 +120,21 @@ def test_version() -> None:
 
 
 def _commands() -> list[str]:
-    return [c.name or c.callback.__name__ for c in app.registered_commands if c.callback]
+    """Every command, sub-commands included ("add milestone")."""
+    names = [c.name or c.callback.__name__ for c in app.registered_commands if c.callback]
+    for group in app.registered_groups:
+        sub = group.typer_instance.registered_commands if group.typer_instance else []
+        names += [f"{group.name} {c.name}" for c in sub]
+    return names
+
+
+def test_the_add_commands_are_found() -> None:
+    assert {"add milestone", "add quote", "add source", "validate", "export"} <= set(_commands())
 
 
 @pytest.mark.parametrize("name", _commands())
 def test_every_command_has_help_with_an_example(name: str) -> None:
-    result = run(name, "--help", env={"COLUMNS": "200"})
+    result = run(*name.split(), "--help", env={"COLUMNS": "200"})
     assert "Example" in result.stdout and f"spacefacts {name}" in result.stdout
 
 
@@ -138,3 +147,9 @@ def test_python_dash_m_works_like_the_command() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert '"cooperation"' in done.stdout
+
+
+def test_an_empty_table_prints_nothing_on_stdout() -> None:
+    result = run("quote", "--search", "no such words anywhere")
+    assert result.stdout == ""
+    assert result.stderr.strip() == "spacefacts: nothing found"

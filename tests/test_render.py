@@ -9,9 +9,9 @@ import json
 import pytest
 
 from conftest import GOOD
-from spacefacts import factbase, query
-from spacefacts.errors import UnknownValueError
-from spacefacts.model import RECORD_FIELDS
+from spacefacts import factbase, query, search
+from spacefacts.errors import Problem, UnknownValueError
+from spacefacts.model import RECORD_FIELDS, detail_fields
 from spacefacts.render import Format, Style, output
 
 FB = factbase.load([factbase.FactFile(GOOD, "test")])
@@ -31,6 +31,16 @@ def test_record_fields_match_the_documented_contract() -> None:
     assert tuple(FB.sources[0].as_record()) == RECORD_FIELDS["source"]
     assert tuple(query.lunar_steps(FB)[0]) == RECORD_FIELDS["lunar_step"]
     assert tuple(query.topics(FB)[0]) == RECORD_FIELDS["topic"]
+    assert tuple(query.sources(FB)[0]) == RECORD_FIELDS["source"]
+    assert tuple(FB.missions[0].as_record()) == RECORD_FIELDS["mission"]
+    assert tuple(search.search(search.search_index(FB), "samples")[0]) == RECORD_FIELDS["hit"]
+    assert tuple(query.on_this_day(FB, 2026, 4, 24)[0]) == RECORD_FIELDS["anniversary"]
+    assert tuple(query.stats(FB)[0]) == RECORD_FIELDS["stat"]
+    for ident in ("dfh-1", "s-coop", "m-5", "step-one", "src-a"):
+        kind, record = query.find_record(FB, ident)
+        assert tuple(query.detail(FB, kind, record)) == detail_fields(kind)
+    problem = Problem("f.toml", "must not be empty", 3, None, "m1", "title")
+    assert tuple(problem.as_record()) == RECORD_FIELDS["problem"]
 
 
 def test_json_and_jsonl_round_trip() -> None:
@@ -91,3 +101,12 @@ def test_style_follows_the_environment(
             return tty
 
     assert Style.detect(Stream()) == Style(fancy=fancy, color=color)
+
+
+def test_search_terms_are_highlighted_only_in_colour() -> None:
+    hits = search.search(search.search_index(FB), "satellite")
+    coloured, plain = io.StringIO(), io.StringIO()
+    output(hits, "hit", Format.table, coloured, Style(True, True), None, None, ["satellite"])
+    output(hits, "hit", Format.table, plain, Style(True, False), None, None, ["satellite"])
+    assert "\x1b[1;7msatellite\x1b[0m" in coloured.getvalue()
+    assert "\x1b" not in plain.getvalue() and "First satellite" in plain.getvalue()

@@ -85,7 +85,30 @@ class UnknownValueError(SpacefactsError):
         super().__init__(message)
 
 
+class BadValueError(SpacefactsError):
+    """A value given on the command line has the wrong form (a date, an empty search text)."""
+
+    exit_code = ExitCode.USAGE
+
+
 class WriteError(SpacefactsError):
     """A write to a fact file failed; the previous file is left as it was."""
 
     exit_code = ExitCode.WRITE
+
+
+class RejectedRecordError(SpacefactsError):
+    """A record to add would make the fact base invalid; nothing was written."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, problems: Sequence[Problem], path: str) -> None:
+        self.problems, self.path = tuple(problems), path
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        found = []
+        for p in self.problems:
+            what = ".".join(part for part in (p.record, p.field) if part)
+            found.append(f"{what}: {p.message}" if what else p.message)
+        return [*found, f"nothing was written to {self.path}"]

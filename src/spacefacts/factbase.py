@@ -9,7 +9,8 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -29,8 +30,10 @@ from spacefacts.model import (
 )
 
 ENV_DATA = "SPACEFACTS_DATA"
+ENV_PERSONAL = "SPACEFACTS_PERSONAL"
 SCHEMA_VERSION = 1
 SHIPPED = "shipped"
+PERSONAL = "personal"
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -81,6 +84,39 @@ def base_file(data: Path | None = None) -> FactFile:
     return FactFile(shipped_path(), SHIPPED)
 
 
+def personal_path(path: Path | None = None) -> Path:
+    """The personal fact file: `path` if given, else $SPACEFACTS_PERSONAL, else the data dir's."""
+    if path is not None:
+        return path
+    env = os.environ.get(ENV_PERSONAL)
+    if env:
+        return Path(env)
+    return user_data_dir() / "spacefacts" / "facts.toml"
+
+
+def user_data_dir() -> Path:
+    """$XDG_DATA_HOME if set (any platform), else the platform's per-user data directory."""
+    xdg = os.environ.get("XDG_DATA_HOME")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg)
+    home = Path.home()
+    if sys.platform == "win32":
+        appdata = os.environ.get("APPDATA")
+        return Path(appdata) if appdata else home / "AppData" / "Roaming"
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support"
+    return home / ".local" / "share"
+
+
+def fact_files(data: Path | None = None, personal: Path | None = None) -> list[FactFile]:
+    """The files to load: the base (see base_file), then the personal file if it exists."""
+    files = [base_file(data)]
+    path = personal_path(personal)
+    if path.exists():
+        files.append(FactFile(path, PERSONAL))
+    return files
+
+
 def load(files: Sequence[FactFile]) -> FactBase:
     """Parse and validate `files` merged into one fact base; raise FactBaseError on any problem."""
     factbase, problems = check(files)
@@ -89,8 +125,14 @@ def load(files: Sequence[FactFile]) -> FactBase:
     return factbase
 
 
-def check(files: Sequence[FactFile]) -> tuple[FactBase, list[Problem]]:
-    """Parse and validate `files`, returning the fact base built and every problem found."""
+def check(
+    files: Sequence[FactFile], contents: Mapping[Path, bytes] | None = None
+) -> tuple[FactBase, list[Problem]]:
+    """Parse and validate `files`, returning the fact base built and every problem found.
+
+    `contents` gives the bytes of some files instead of reading them from disk: a writer checks
+    what it is about to write before anything touches the file.
+    """
     # Parsing allocates millions of small acyclic objects; letting the cyclic garbage collector
     # scan them again and again costs ~10% at 100,000 records and frees nothing. They are then
     # frozen (moved out of the collector's generations; refcounting still frees them): else the
@@ -101,7 +143,8 @@ def check(files: Sequence[FactFile]) -> tuple[FactBase, list[Problem]]:
         docs: list[_Doc] = []
         problems: list[Problem] = []
         for fact_file in files:
-            doc, problem = _read(fact_file)
+            given = contents.get(fact_file.path) if contents is not None else None
+            doc, problem = _read(fact_file, given)
             if problem is not None:
                 problems.append(problem)
             if doc is not None:
@@ -131,10 +174,11 @@ class _Doc(NamedTuple):  # NamedTuple, not dataclass: it costs ~10x less at impo
     data: dict[str, Any]
 
 
-def _read(fact_file: FactFile) -> tuple[_Doc | None, Problem | None]:
+def _read(fact_file: FactFile, raw: bytes | None = None) -> tuple[_Doc | None, Problem | None]:
     name = str(fact_file.path)
     try:
-        raw = fact_file.path.read_bytes()
+        if raw is None:
+            raw = fact_file.path.read_bytes()
     except FileNotFoundError:
         return None, Problem(name, "no such file")
     except IsADirectoryError:
@@ -163,6 +207,12 @@ def _read(fact_file: FactFile) -> tuple[_Doc | None, Problem | None]:
                 column=int(match.group(2)),
             )
         return None, Problem(name, f"TOML syntax: {message}")
+    except RecursionError:
+        return None, Problem(name, "TOML syntax: arrays or tables nested too deeply")
+    except ValueError as err:  # tomllib lets int()'s digit limit through
+        return None, Problem(name, f"TOML syntax: {str(err).split(';')[0]}")
+    if not data:
+        return None, Problem(name, "file is empty")  # nothing but comments and blank lines
     return _Doc(fact_file, name, text, data), None
 
 
@@ -178,6 +228,7 @@ class _Pending(NamedTuple):
     record: str | None
     field: str | None
     message: str
+    other: _Record | None = None  # the record a duplicate id clashes with, in another file
 
 
 class _Record:
@@ -190,9 +241,9 @@ class _Record:
         value = raw.get("id")
         self.id: str | None = value if isinstance(value, str) and value else None
 
-    def problem(self, field: str | None, message: str) -> None:
+    def problem(self, field: str | None, message: str, other: _Record | None = None) -> None:
         self.builder.pending.append(
-            _Pending(self.doc, self.kind, self.index, self.id, field, message)
+            _Pending(self.doc, self.kind, self.index, self.id, field, message, other)
         )
 
     def _get(self, name: str, required: bool) -> Any:
@@ -332,8 +383,11 @@ class _Builder:
         seen = self.ids.get(ident)
         if seen is not None:
             other = seen[1]
-            where = "this file" if other.doc is record.doc else other.doc.name
-            record.problem("id", f"duplicate id, already used by a {seen[0][:-1]} in {where}")
+            if other.doc is record.doc:
+                record.problem("id", f"duplicate id, already used by a {seen[0][:-1]} in this file")
+            else:
+                message = f"duplicate id, already used by a {seen[0][:-1]} in {other.doc.name}"
+                record.problem("id", message, other)
             return None
         self.ids[ident] = (record.kind, record)
         return ident
@@ -363,10 +417,22 @@ class _Builder:
             return []
         indexes: dict[int, _LineIndex] = {}
         problems = []
+
+        def index(doc: _Doc) -> _LineIndex:
+            if id(doc) not in indexes:
+                indexes[id(doc)] = _LineIndex(doc.text)
+            return indexes[id(doc)]
+
         for p in self.pending:
-            lines = indexes.setdefault(id(p.doc), _LineIndex(p.doc.text))
-            line = lines.find(p.kind, p.position, p.field)
-            problems.append(Problem(p.doc.name, p.message, line, None, p.record, p.field))
+            line = index(p.doc).find(p.kind, p.position, p.field)
+            message = p.message
+            if p.other is not None:
+                where = index(p.other.doc).find(p.other.kind, p.other.index, "id")
+                message += f":{where}" if where is not None else ""
+            problems.append(Problem(p.doc.name, message, line, None, p.record, p.field))
+        # file by file, top to bottom (reference problems are found last, after every file)
+        order = {name: i for i, name in enumerate(dict.fromkeys(p.doc.name for p in self.pending))}
+        problems.sort(key=lambda p: (order[p.file], p.line or 0))
         return problems
 
     def factbase(self, files: tuple[str, ...]) -> FactBase:

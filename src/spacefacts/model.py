@@ -114,7 +114,8 @@ class Source(Value):
     note: str | None = None
     origin: str = ""
 
-    def as_record(self) -> JsonRecord:
+    def as_record(self, cited_by: int | None = None) -> JsonRecord:
+        """The source's JSON shape; `cited_by` is how many records cite it, when counted."""
         return {
             "id": self.id,
             "title": self.title,
@@ -123,6 +124,7 @@ class Source(Value):
             "published": _iso(self.published),
             "url": self.url,
             "note": self.note,
+            "cited_by": cited_by,
             "origin": self.origin,
         }
 
@@ -318,5 +320,22 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "lunar_step": ("step", "id", "name", "goal", "missions", "sources", "origin"),
     "topic": ("id", "description", "statements", "origin"),
-    "source": ("id", "title", "publisher", "author", "published", "url", "note", "origin"),
+    "source": (
+        "id", "title", "publisher", "author", "published", "url", "note", "cited_by", "origin",
+    ),
+    "mission": (
+        "id", "name", "step", "launch_date", "achievements", "aliases", "sources", "origin",
+    ),
+    "hit": ("kind", "id", "date", "title", "snippet", "score"),
+    "anniversary": ("kind", "id", "date", "title", "years_ago"),
+    "stat": ("group", "value", "count"),
+    "problem": ("file", "line", "column", "id", "field", "message"),
 }  # fmt: skip
+
+# Record kinds that `show` and `random` print in full, and the fields they add to the kind's own.
+DETAIL_KINDS = ("milestone", "statement", "mission", "lunar_step", "source")
+
+
+def detail_fields(kind: str) -> tuple[str, ...]:
+    """The fields of one record shown in full: its kind's fields, its citations and relations."""
+    return ("kind", *RECORD_FIELDS[kind], "citations", "relations")

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import islice
+from typing import TYPE_CHECKING
 
-from spacefacts.errors import UnknownValueError
+from spacefacts.errors import BadValueError, UnknownValueError
 from spacefacts.model import (
     FactBase,
     FactIndex,
     JsonRecord,
+    LunarStep,
     Milestone,
+    Mission,
+    PartialDate,
     Program,
+    Source,
     Statement,
     Topic,
 )
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 _LAST = (10_000, 0, 0)  # sort key for records without a date: after every dated one
 
@@ -43,7 +51,7 @@ def close_matches(value: str, known: Iterable[str], n: int = 3) -> list[str]:
     """The known values closest to `value`, best first (for "did you mean ...")."""
     import difflib
 
-    return difflib.get_close_matches(value.casefold(), list(known), n=n, cutoff=0.6)
+    return difflib.get_close_matches(value.casefold(), list(known), n=n, cutoff=0.7)
 
 
 def lookup(what: str, value: str, names: dict[str, str], shown: Sequence[str]) -> str:
@@ -183,3 +191,288 @@ def topics(factbase: FactBase) -> list[JsonRecord]:
         {"id": t.id, "description": t.description, "statements": counts[t.id], "origin": t.origin}
         for t in factbase.topics
     ]
+
+
+def find_kind(name: str, kinds: Sequence[str]) -> str:
+    """One of `kinds`, by its name or plural, case-insensitively ("Milestones" -> "milestone")."""
+    names: dict[str, str] = {}
+    for kind in kinds:
+        names[fold(kind)] = kind
+        names[fold(kind) + "s"] = kind
+    return lookup("kind", name, names, kinds)
+
+
+# --- one record in full --------------------------------------------------------------------
+
+Model = Milestone | Statement | Mission | LunarStep | Source
+
+
+def records_by_id(factbase: FactBase) -> dict[str, tuple[str, Model]]:
+    """Every record `show` can print, by id, with its kind."""
+    found: dict[str, tuple[str, Model]] = {}
+    groups: tuple[tuple[str, Iterable[Model]], ...] = (
+        ("milestone", factbase.milestones),
+        ("statement", factbase.statements),
+        ("mission", factbase.missions),
+        ("lunar_step", factbase.lunar_steps),
+        ("source", factbase.sources),
+    )
+    for kind, records in groups:
+        for record in records:
+            found[record.id] = (kind, record)
+    return found
+
+
+def find_record(factbase: FactBase, value: str) -> tuple[str, Model]:
+    """The record whose id, or a milestone's title, a mission's name or an alias, is `value`.
+
+    Matching is folded: "change5", "Chang'e 5" and "嫦娥五号" all find the mission change-5.
+    """
+    records = records_by_id(factbase)
+    names = {fold(ident): ident for ident in records}
+    # A mission's name wins over a milestone's alias: "嫦娥五号" is the probe itself.
+    for mission in factbase.missions:
+        for label in (mission.name, *mission.aliases):
+            names.setdefault(fold(label), mission.id)
+    for milestone in factbase.milestones:
+        for label in (milestone.title, *milestone.aliases):
+            names.setdefault(fold(label), milestone.id)
+    found = names.get(fold(value))
+    if found is None:
+        raise UnknownValueError("id", value, (), close_matches(value, list(records)))
+    return records[found]
+
+
+def _date(record: Model) -> PartialDate | None:
+    if isinstance(record, Milestone | Statement):
+        return record.date
+    if isinstance(record, Mission):
+        return record.launch_date
+    if isinstance(record, Source):
+        return record.published
+    return None
+
+
+def shorten(text: str, width: int = 90) -> str:
+    """`text` cut at a word boundary to at most about `width` characters, with "…"."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text[: cut if cut > width // 2 else width].rstrip(" ,;:") + "…"
+
+
+def statement_title(statement: Statement) -> str:
+    """A statement as a one-line title: its speaker and the start of its text."""
+    return f"{statement.speaker}: {shorten(statement.text)}"
+
+
+def _title(record: Model) -> str:
+    if isinstance(record, Statement):
+        return statement_title(record)
+    if isinstance(record, Milestone | Source):
+        return record.title
+    return record.name
+
+
+def brief(kind: str, record: Model, relation: str) -> JsonRecord:
+    """A record named in another's `relations`: how it relates, and enough to find it."""
+    date = _date(record)
+    return {
+        "relation": relation,
+        "kind": kind,
+        "id": record.id,
+        "date": date.iso() if date else None,
+        "title": _title(record),
+    }
+
+
+def citation_counts(factbase: FactBase) -> dict[str, int]:
+    """How many records (milestones, statements, lunar steps, missions) cite each source."""
+    counts = dict.fromkeys((s.id for s in factbase.sources), 0)
+    citing: tuple[Iterable[Milestone | Statement | LunarStep | Mission], ...] = (
+        factbase.milestones,
+        factbase.statements,
+        factbase.lunar_steps,
+        factbase.missions,
+    )
+    for group in citing:
+        for record in group:
+            for source in set(record.sources):
+                counts[source] = counts.get(source, 0) + 1
+    return counts
+
+
+def sources(factbase: FactBase) -> list[JsonRecord]:
+    """Every source in file order, with how many records cite it."""
+    counts = citation_counts(factbase)
+    return [s.as_record(counts.get(s.id, 0)) for s in factbase.sources]
+
+
+def relations(factbase: FactBase, kind: str, record: Model) -> list[JsonRecord]:
+    """The records related to `record`, through the ids stored in the fact base, both ways."""
+    records = records_by_id(factbase)
+    found: list[JsonRecord] = []
+    seen: set[str] = {record.id}
+
+    def add(ident: str, relation: str) -> None:
+        if ident not in seen and ident in records:
+            seen.add(ident)
+            found.append(brief(*records[ident], relation))
+
+    if isinstance(record, Statement) and record.milestone:
+        add(record.milestone, "said at")
+    if isinstance(record, Milestone):
+        for statement in factbase.statements:
+            if statement.milestone == record.id:
+                add(statement.id, "statement made here")
+        for ident in record.related:
+            add(ident, "related")
+    if isinstance(record, Mission):
+        for step in factbase.lunar_steps:
+            if step.step == record.step:
+                add(step.id, "lunar step")
+    if isinstance(record, LunarStep):
+        for mission in factbase.missions_of(record):
+            add(mission.id, "mission")
+    for milestone in factbase.milestones:
+        if record.id in milestone.related:
+            add(milestone.id, "related")
+    if isinstance(record, Source):
+        groups: tuple[Iterable[Milestone | Statement | LunarStep | Mission], ...] = (
+            factbase.milestones,
+            factbase.statements,
+            factbase.missions,
+            factbase.lunar_steps,
+        )
+        for group in groups:
+            for citing in group:
+                if record.id in citing.sources:
+                    add(citing.id, "cites it")
+    return found
+
+
+def record_of(factbase: FactBase, kind: str, record: Model) -> JsonRecord:
+    """`record` in its kind's JSON shape, the same as the listing commands print."""
+    if isinstance(record, LunarStep):
+        return factbase.step_record(record)
+    if isinstance(record, Source):
+        return record.as_record(citation_counts(factbase).get(record.id, 0))
+    return record.as_record()
+
+
+def detail(factbase: FactBase, kind: str, record: Model) -> JsonRecord:
+    """One record in full: its fields, the full record of each source it cites, its relations."""
+    counts = citation_counts(factbase)
+    by_id = {s.id: s for s in factbase.sources}
+    cited = () if isinstance(record, Source) else record.sources
+    return {
+        "kind": kind,
+        **record_of(factbase, kind, record),
+        "citations": [by_id[s].as_record(counts.get(s, 0)) for s in cited if s in by_id],
+        "relations": relations(factbase, kind, record),
+    }
+
+
+# --- on this day ---------------------------------------------------------------------------
+
+
+def parse_day(text: str, today: dt.date) -> tuple[int, int, int]:
+    """(year, month, day) of "MM-DD" (this year) or "YYYY-MM-DD"; raise BadValueError."""
+    import calendar
+
+    parts = text.strip().split("-")
+    if len(parts) == 2:
+        parts = [str(today.year), *parts]
+    ok = len(parts) == 3 and all(p.isdigit() and p.isascii() for p in parts)
+    if ok:
+        year, month, day = (int(p) for p in parts)
+        # 02-29 is an anniversary even in a year without one: check it against a leap year.
+        leap_ok = len(text.strip().split("-")) == 2 and (month, day) == (2, 29)
+        if 1 <= month <= 12 and (leap_ok or 1 <= day <= calendar.monthrange(year, month)[1]):
+            return year, month, day
+    raise BadValueError(f"{text!r} is not a day: give MM-DD or YYYY-MM-DD, e.g. 04-24")
+
+
+def on_this_day(
+    factbase: FactBase, year: int, month: int, day: int, whole_month: bool = False
+) -> list[JsonRecord]:
+    """Dated records whose month and day are `month` and `day`, oldest first, as anniversaries.
+
+    With `whole_month`, records dated only to the month `month` are listed too.
+    """
+    dated: list[tuple[str, Model, PartialDate | None]] = [
+        *(("milestone", m, m.date) for m in factbase.milestones),
+        *(("statement", s, s.date) for s in factbase.statements),
+        *(("mission", m, m.launch_date) for m in factbase.missions),
+    ]
+    found = []
+    for kind, record, date in dated:
+        if date is None or date.month != month:
+            continue
+        if date.day == day or (whole_month and date.day is None):
+            found.append((date.key, record.id, kind, record, date))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [
+        {
+            "kind": kind,
+            "id": record.id,
+            "date": date.iso(),
+            "title": _title(record),
+            "years_ago": year - date.year,
+        }
+        for _, _, kind, record, date in found
+    ]
+
+
+# --- random and stats ----------------------------------------------------------------------
+
+
+def pick(
+    factbase: FactBase,
+    kinds: Sequence[str] | None = None,
+    topic: str | None = None,
+    seed: int | None = None,
+) -> tuple[str, Model] | None:
+    """One milestone, statement or mission at random; the same `seed` gives the same pick."""
+    import random
+
+    wanted = set(kinds) if kinds else {"milestone", "statement", "mission"}
+    pool = [(k, r) for k, r in records_by_id(factbase).values() if k in wanted]
+    if topic is not None:  # only statements have topics
+        topic_id = find_topic(factbase, topic).id
+        pool = [(k, r) for k, r in pool if isinstance(r, Statement) and topic_id in r.topics]
+    pool.sort(key=lambda pair: pair[1].id)  # file order must not change what a seed picks
+    if not pool:
+        return None
+    return random.Random(seed).choice(pool)
+
+
+def stats(factbase: FactBase) -> list[JsonRecord]:
+    """Counts by kind, by program (milestones), by topic (statements) and by decade (milestones)."""
+    rows: list[JsonRecord] = []
+
+    def add(group: str, counts: dict[str, int]) -> None:
+        rows.extend({"group": group, "value": k, "count": n} for k, n in counts.items())
+
+    add(
+        "kind",
+        {
+            "milestone": len(factbase.milestones),
+            "statement": len(factbase.statements),
+            "mission": len(factbase.missions),
+            "lunar_step": len(factbase.lunar_steps),
+            "source": len(factbase.sources),
+            "program": len(factbase.programs),
+            "topic": len(factbase.topics),
+        },
+    )
+    programs = dict.fromkeys((p.id for p in factbase.programs), 0)
+    decades: dict[str, int] = {}
+    for milestone in sorted(factbase.milestones, key=lambda m: m.date.key):
+        programs[milestone.program] = programs.get(milestone.program, 0) + 1
+        decade = f"{milestone.date.year // 10 * 10}s"
+        decades[decade] = decades.get(decade, 0) + 1
+    add("program", programs)
+    add("topic", {t["id"]: t["statements"] for t in topics(factbase)})
+    add("decade", decades)
+    return rows
