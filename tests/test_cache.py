@@ -166,3 +166,30 @@ def test_the_cache_lives_in_the_xdg_cache_directory(
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # not absolute: ignored, per the spec
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert cache.cache_dir() == tmp_path / "home" / ".cache" / "spacefacts"
+
+
+def test_the_search_index_is_cached_on_the_first_search_and_answers_alike(
+    facts: Path, cache_dir: Path
+) -> None:
+    run_json("--data", str(facts), "timeline")
+    assert not list(cache_dir.glob("*.search"))  # a run that does not search does not build it
+    fresh = run_json("--data", str(facts), "search", "samples")
+    (written,) = cache_dir.glob("*.search")
+    assert run_json("--data", str(facts), "search", "samples") == fresh
+    assert written.stat().st_mtime_ns == next(cache_dir.glob("*.search")).stat().st_mtime_ns
+    assert fresh == run_json("--no-cache", "--data", str(facts), "search", "samples")
+    assert [h["id"] for h in fresh][:1] == ["change-5-return"]
+
+
+def test_the_search_index_follows_a_changed_file_and_ignores_corruption(
+    facts: Path, cache_dir: Path
+) -> None:
+    assert run("--data", str(facts), "search", "orbiter", "--json").stdout == "[]\n"
+    facts.write_text(facts.read_text().replace("First satellite", "First orbiter"))
+    hits = run_json("--data", str(facts), "search", "orbiter")
+    assert [(h["id"], h["title"]) for h in hits] == [("dfh-1", "First orbiter")]
+    (written,) = cache_dir.glob("*.search")
+    data = bytearray(written.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    written.write_bytes(bytes(data))
+    assert [h["id"] for h in run_json("--data", str(facts), "search", "orbiter")] == ["dfh-1"]

@@ -33,7 +33,7 @@ def test_record_fields_match_the_documented_contract() -> None:
     assert tuple(query.topics(FB)[0]) == RECORD_FIELDS["topic"]
     assert tuple(query.sources(FB)[0]) == RECORD_FIELDS["source"]
     assert tuple(FB.missions[0].as_record()) == RECORD_FIELDS["mission"]
-    assert tuple(search.search(search.search_index(FB), "samples")[0]) == RECORD_FIELDS["hit"]
+    assert tuple(search.search(FB, search.search_index(FB), "samples")[0]) == RECORD_FIELDS["hit"]
     assert tuple(query.on_this_day(FB, 2026, 4, 24)[0]) == RECORD_FIELDS["anniversary"]
     assert tuple(query.stats(FB)[0]) == RECORD_FIELDS["stat"]
     for ident in ("dfh-1", "s-coop", "m-5", "step-one", "src-a"):
@@ -104,7 +104,7 @@ def test_style_follows_the_environment(
 
 
 def test_search_terms_are_highlighted_only_in_colour() -> None:
-    hits = search.search(search.search_index(FB), "satellite")
+    hits = search.search(FB, search.search_index(FB), "satellite")
     coloured, plain = io.StringIO(), io.StringIO()
     output(hits, "hit", Format.table, coloured, Style(True, True), None, None, ["satellite"])
     output(hits, "hit", Format.table, plain, Style(True, False), None, None, ["satellite"])

@@ -13,11 +13,13 @@ INDEX = search.search_index(FB)
 
 
 def ids(text: str, kinds: list[str] | None = None) -> list[str]:
-    return [hit["id"] for hit in search.search(INDEX, text, kinds)]
+    return [hit["id"] for hit in search.search(FB, INDEX, text, kinds)]
 
 
 def test_index_holds_milestones_statements_and_missions_once_each() -> None:
-    assert sorted((e.kind, e.id) for e in INDEX.entries) == [
+    records = {"milestone": FB.milestones, "statement": FB.statements, "mission": FB.missions}
+    found = [records[k][p].id for k, p in zip(INDEX.kinds, INDEX.positions, strict=True)]
+    assert sorted(zip(INDEX.kinds, found, strict=True)) == [
         ("milestone", "change-5-return"),
         ("milestone", "dfh-1"),
         ("mission", "m-5"),
@@ -34,11 +36,11 @@ def test_title_and_id_matches_rank_above_body_matches() -> None:
 
 
 def test_more_matched_words_rank_above_fewer() -> None:
-    hits = search.search(INDEX, "samples peace")
+    hits = search.search(FB, INDEX, "samples peace")
     scores = {h["id"]: h["score"] for h in hits}
     assert set(scores) == {"change-5-return", "m-5", "s-peace"}
     # "samples return": both words in the milestone's title beat one word in the mission's.
-    both = search.search(INDEX, "samples return")
+    both = search.search(FB, INDEX, "samples return")
     assert both[0]["id"] == "change-5-return"
     assert both[0]["score"] > both[1]["score"]
 
@@ -56,7 +58,7 @@ def test_kinds_filter() -> None:
 
 def test_empty_query_is_refused() -> None:
     with pytest.raises(BadValueError):
-        search.search(INDEX, " - ' ")
+        search.search(FB, INDEX, " - ' ")
 
 
 def test_unknown_kind_suggests_the_closest() -> None:

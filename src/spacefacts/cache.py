@@ -24,7 +24,7 @@ import sys
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from spacefacts import __version__, factbase
 from spacefacts.model import (
@@ -39,6 +39,9 @@ from spacefacts.model import (
     Statement,
     Topic,
 )
+
+if TYPE_CHECKING:
+    from spacefacts.search import SearchIndex
 
 ENV_NO_CACHE = "SPACEFACTS_NO_CACHE"
 ENV_CACHE_DIR = "SPACEFACTS_CACHE_DIR"
@@ -95,10 +98,7 @@ def load(files: Sequence[factbase.FactFile], use_cache: bool = True) -> FactBase
     key = _key(files) if use_cache else None
     if key is None:  # no cache wanted, or a file cannot be stat'ed: the loader reports it
         return factbase.load(files)
-    # Named by the files alone, not by their sizes and times: when a file changes, its cache
-    # file is overwritten rather than joined by another one.
-    names = repr([(str(f.path), f.origin) for f in files]).encode()
-    path = cache_dir() / f"{zlib.crc32(names):08x}-{len(files)}.cache"
+    path = _path(files, "cache")
     cached = _read(path, key)
     if cached is not None:
         return cached
@@ -112,6 +112,59 @@ def load(files: Sequence[factbase.FactFile], use_cache: bool = True) -> FactBase
             if collecting:
                 gc.enable()
     return loaded
+
+
+def search_index(
+    files: Sequence[factbase.FactFile], fb: FactBase, use_cache: bool = True
+) -> SearchIndex:
+    """search.search_index(fb), from the cache when it was built from these very files.
+
+    It is built on the first search, not with the fact base's cache, so that a first run that
+    does not search does not pay for folding every text.
+    """
+    from spacefacts import search
+
+    key = _key(files) if use_cache else None
+    if key is None:
+        return search.search_index(fb)
+    path = _path(files, "search")
+    data = _verified(path)
+    if data is not None:
+        try:
+            head_end = 8 + int.from_bytes(data[:8])
+            head = marshal.loads(data[8:head_end])
+            if isinstance(head, dict) and head.get("key") == key:
+                regions: dict[str, tuple[int, int, str]] = head["regions"]
+                columns = {
+                    name: _region(data[head_end:], *regions[name])
+                    for name in search.SearchIndex._fields
+                }
+                return search.SearchIndex(**columns)
+        except (ValueError, TypeError, EOFError, KeyError, IndexError):
+            pass  # verified yet undecodable: rebuild it
+    index = search.search_index(fb)
+    if _key(files) == key:
+        from array import array
+
+        parts: list[bytes] = []
+        regions = {}
+        size = 0
+        for name in search.SearchIndex._fields:
+            column = list(getattr(index, name))
+            codec = "q" if name in ("positions", "order") else "marshal"
+            blob = array("q", column).tobytes() if codec == "q" else marshal.dumps(column)
+            regions[name] = (size, size + len(blob), codec)
+            parts.append(blob)
+            size += len(blob)
+        _write_file(path, [marshal.dumps({"key": key, "regions": regions}), *parts])
+    return index
+
+
+def _path(files: Sequence[factbase.FactFile], suffix: str) -> Path:
+    # Named by the files alone, not by their sizes and times: when a file changes, its cache
+    # file is overwritten rather than joined by another one.
+    names = repr([(str(f.path), f.origin) for f in files]).encode()
+    return cache_dir() / f"{zlib.crc32(names):08x}-{len(files)}.{suffix}"
 
 
 def _key(files: Sequence[factbase.FactFile]) -> bytes | None:
@@ -134,8 +187,8 @@ def _key(files: Sequence[factbase.FactFile]) -> bytes | None:
 # kinds' records and offsets, and the index columns, each decoded only when a query uses it.
 
 
-def _read(path: Path, key: bytes) -> FactBase | None:
-    """The cached fact base at `path` if it is intact and made for `key`, else None."""
+def _verified(path: Path) -> memoryview | None:
+    """The contents of the cache file at `path` after MAGIC and the CRC, if it verifies."""
     try:
         with path.open("rb") as stream:
             data = stream.read()
@@ -146,11 +199,28 @@ def _read(path: Path, key: bytes) -> FactBase | None:
         view[_HEADER:]
     ):
         return None
+    return view[_HEADER:]
+
+
+def _read(path: Path, key: bytes) -> FactBase | None:
+    """The cached fact base at `path` if it is intact and made for `key`, else None."""
+    data = _verified(path)
+    if data is None:
+        return None
     try:
-        head_end = _HEADER + 8 + int.from_bytes(view[_HEADER : _HEADER + 8])
-        return _decode(marshal.loads(view[_HEADER + 8 : head_end]), view[head_end:], key)
+        head_end = 8 + int.from_bytes(data[:8])
+        return _decode(marshal.loads(data[8:head_end]), data[head_end:], key)
     except (ValueError, TypeError, EOFError, KeyError, IndexError, AttributeError):
         return None  # verified yet undecodable (written by another version): rebuild it
+
+
+def _region(tail: memoryview, start: int, end: int, codec: str) -> Sequence[Any]:
+    """A column of a cache file: machine integers read in place, or a list decoded on use."""
+    if codec == "marshal":
+        return _Column(tail[start:end])
+    if codec != "q":
+        raise ValueError(f"unknown cache column codec {codec!r}")
+    return tail[start:end].cast("q")
 
 
 def _decode(head: Any, tail: memoryview, key: bytes) -> FactBase | None:
@@ -159,12 +229,7 @@ def _decode(head: Any, tail: memoryview, key: bytes) -> FactBase | None:
     regions: dict[str, tuple[int, int, str]] = head["regions"]
 
     def region(name: str) -> Sequence[Any]:
-        start, end, codec = regions[name]
-        if codec == "marshal":
-            return _Column(tail[start:end])
-        if codec != "q":
-            raise ValueError(f"unknown cache column codec {codec!r}")
-        return tail[start:end].cast("q")
+        return _region(tail, *regions[name])
 
     kinds: dict[str, Sequence[Any]] = {}
     origins: tuple[str, ...] = head["origins"]
@@ -329,8 +394,13 @@ def _write(path: Path, key: bytes, fb: FactBase) -> None:
         data = array(codec, column).tobytes() if codec != "marshal" else marshal.dumps(column)
         add(name, codec, data)
     head["origins"], head["regions"] = tuple(origins), regions
-    head_bytes = marshal.dumps(head)
-    body = [len(head_bytes).to_bytes(8), head_bytes, *parts]
+    _write_file(path, [marshal.dumps(head), *parts])
+
+
+def _write_file(path: Path, pieces: list[bytes]) -> None:
+    """Write MAGIC, a CRC-32, the length of the head, the head (pieces[0]) and the rest
+    atomically; a cache that cannot be written is simply not written."""
+    body = [len(pieces[0]).to_bytes(8), *pieces]
     crc = 0
     for part in body:  # piece by piece: the parts are tens of megabytes at 100,000 records
         crc = zlib.crc32(part, crc)

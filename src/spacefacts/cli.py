@@ -48,6 +48,9 @@ class Settings:
             self._factbase = cache.load(self.files(), cache.enabled(self.no_cache))
         return self._factbase
 
+    def search_index(self) -> "search.SearchIndex":
+        return cache.search_index(self.files(), self.factbase(), cache.enabled(self.no_cache))
+
 
 def command(
     *, example: str, group: typer.Typer | None = None, name: str | None = None
@@ -340,8 +343,8 @@ def search_command(
     """Search milestones, statements and missions; best matches first."""
     fb = ctx.obj.factbase()
     kinds = search.parse_kinds(kind)
-    index = search.search_index(fb)
-    hits = search.search(index, text, kinds, limit)
+    index = ctx.obj.search_index()
+    hits = search.search(fb, index, text, kinds, limit)
     phrase, words = search.terms(text)
     _emit(ctx, "hit", hits, as_json, fmt, fields, f"Search: {text}", [phrase, *words])
     if not hits and (close := search.suggest(index, text)):

@@ -1,16 +1,25 @@
 """Full-text search over milestones, statements and missions: an index built once, a linear scan.
 
-`search_index` folds every searchable text of the fact base in one pass (so that it can be
-cached); `search` then scans its entries once per query, folding only the query itself.
+`search_index` folds every searchable text of the fact base in one pass into plain columns
+(which the cache stores); `search` scans them once per query, folding only the query itself,
+and reads the records of the hits it returns only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from spacefacts.errors import BadValueError
-from spacefacts.model import FactBase, JsonRecord, PartialDate
+from spacefacts.model import (
+    FactBase,
+    JsonRecord,
+    Milestone,
+    Mission,
+    PartialDate,
+    Program,
+    Statement,
+)
 from spacefacts.query import close_matches, find_kind, fold, statement_title
 
 SEARCH_KINDS = ("milestone", "statement", "mission")
@@ -24,26 +33,19 @@ SNIPPET = 120  # characters of context shown around the first match
 _LAST = (10_000, 0, 0)  # sort key for records without a date: after every dated one
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One searchable record: what is shown, and its folded texts ("\\n" between fields)."""
+class SearchIndex(NamedTuple):
+    """The folded texts of every searchable record, as plain columns (the cache stores them).
 
-    kind: str
-    id: str
-    date: PartialDate | None
-    title: str
-    texts: tuple[str, ...]  # display texts a snippet may come from, best first
-    head: str  # folded id, title and aliases
-    body: str  # folded rest: summary, excerpt, achievements, tags ...
-    names: frozenset[str]  # folded id, title and aliases, for exact matches
+    Row i is the record at `positions[i]` of the fact base's milestones, statements or missions
+    (`kinds[i]`); what a hit shows is taken from that record, for the hits shown only.
+    """
 
-
-@dataclass(frozen=True, slots=True)
-class SearchIndex:
-    """The searchable records and every folded word in them (for "did you mean")."""
-
-    entries: tuple[Entry, ...]
-    words: frozenset[str]
+    kinds: Sequence[str]  # "milestone", "statement" or "mission"
+    positions: Sequence[int]  # the record's position among its kind's records
+    order: Sequence[int]  # the record's rank by (date, id): how equal scores are ordered
+    heads: Sequence[str]  # folded id, title and aliases, "\n" between them
+    bodies: Sequence[str]  # folded rest: summary, excerpt, achievements, tags ...
+    words: Sequence[str]  # every folded word of three or more characters, sorted
 
 
 def fold_words(text: str) -> list[str]:
@@ -67,84 +69,81 @@ _ASCII_PUNCTUATION = str.maketrans(
 )
 
 
-class _Builder:
-    def __init__(self) -> None:
-        self.entries: list[Entry] = []
-        self.words: set[str] = set()
-
-    def fold(self, text: str) -> str:
-        words = fold_words(text)
-        self.words.update(words)
-        return "".join(words)
-
-    def add(
-        self,
-        kind: str,
-        ident: str,
-        date: PartialDate | None,
-        title: str,
-        texts: Iterable[str],
-        head: Iterable[str],
-        body: Iterable[str],
-    ) -> None:
-        names = frozenset(self.fold(h) for h in head) - {""}
-        self.entries.append(
-            Entry(
-                kind,
-                ident,
-                date,
-                title,
-                tuple(t for t in texts if t),
-                "\n".join(names),
-                "\n".join(self.fold(b) for b in body if b),
-                names,
-            )
-        )
-
-
 def search_index(factbase: FactBase) -> SearchIndex:
-    """Every searchable record with its folded texts, built in one pass over the fact base."""
+    """Fold every searchable text of the fact base, in one pass."""
     programs = {p.id: p for p in factbase.programs}
-    steps = {s.step: s for s in factbase.lunar_steps}
-    builder = _Builder()
-    _entry = builder.add
-    for m in factbase.milestones:
+    steps = {s.step: s.name for s in factbase.lunar_steps}
+    kinds: list[str] = []
+    positions: list[int] = []
+    keys: list[tuple[tuple[int, int, int], str]] = []
+    heads: list[str] = []
+    bodies: list[str] = []
+    words: set[str] = set()
+
+    def fold_all(texts: Iterable[str]) -> str:
+        folded = []
+        for text in texts:
+            if text:
+                parts = fold_words(text)
+                words.update(parts)
+                folded.append("".join(parts))
+        return "\n".join(dict.fromkeys(f for f in folded if f))
+
+    for kind in SEARCH_KINDS:
+        for position, record in enumerate(_records(factbase, kind)):
+            head, body = _searched(kind, record, programs, steps)
+            date = _display(kind, record)[0]
+            kinds.append(kind)
+            positions.append(position)
+            keys.append((date.key if date else _LAST, record.id))
+            heads.append(fold_all(head))
+            bodies.append(fold_all(body))
+    order = [0] * len(keys)
+    for rank, row in enumerate(sorted(range(len(keys)), key=keys.__getitem__)):
+        order[row] = rank
+    vocabulary = sorted(w for w in words if len(w) > 2)
+    return SearchIndex(kinds, positions, order, heads, bodies, vocabulary)
+
+
+def _records(factbase: FactBase, kind: str) -> Sequence[Any]:
+    return {"milestone": factbase.milestones, "statement": factbase.statements}.get(
+        kind, factbase.missions
+    )
+
+
+def _searched(
+    kind: str, record: Any, programs: dict[str, Program], steps: dict[int, str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The texts of a record that are searched: its head (id, title, aliases) and its body."""
+    if kind == "milestone":
+        m: Milestone = record
         program = programs.get(m.program)
         program_names = (program.name, *program.aliases) if program else ()
+        return (m.id, m.title, *m.aliases), (m.summary, m.program, *program_names, *m.tags)
+    if kind == "statement":
+        s: Statement = record
+        return (s.id, s.text), (s.speaker, s.occasion, s.excerpt or "", *s.topics)
+    mission: Mission = record
+    step = steps.get(mission.step, "")
+    return (mission.id, mission.name, *mission.aliases), (
+        *mission.achievements,
+        step,
+        "lunar mission",
+    )
+
+
+def _display(kind: str, record: Any) -> tuple[PartialDate | None, str, tuple[str, ...]]:
+    """What a hit shows of a record: its date, its title and the texts a snippet is cut from."""
+    if kind == "milestone":
+        m: Milestone = record
         aliases = f"Also known as: {', '.join(m.aliases)}" if m.aliases else ""
-        _entry(
-            "milestone",
-            m.id,
-            m.date,
-            m.title,
-            (m.summary, m.title, aliases),
-            (m.id, m.title, *m.aliases),
-            (m.summary, m.program, *program_names, *m.tags),
-        )
-    for s in factbase.statements:
-        _entry(
-            "statement",
-            s.id,
-            s.date,
-            statement_title(s),
-            (s.excerpt or "", s.text, s.occasion),
-            (s.id, s.text),
-            (s.speaker, s.occasion, s.excerpt or "", *s.topics),
-        )
-    for mission in factbase.missions:
-        step = steps.get(mission.step)
-        aliases = f"Also known as: {', '.join(mission.aliases)}" if mission.aliases else ""
-        _entry(
-            "mission",
-            mission.id,
-            mission.launch_date,
-            mission.name,
-            ("; ".join(mission.achievements), aliases),
-            (mission.id, mission.name, *mission.aliases),
-            (*mission.achievements, step.name if step else "", "lunar mission"),
-        )
-    words = frozenset(w for w in builder.words if len(w) > 2)
-    return SearchIndex(tuple(builder.entries), words)
+        return m.date, m.title, (m.summary, m.title, aliases)
+    if kind == "statement":
+        s: Statement = record
+        return s.date, statement_title(s), (s.excerpt or "", s.text, s.occasion)
+    mission: Mission = record
+    aliases = f"Also known as: {', '.join(mission.aliases)}" if mission.aliases else ""
+    return mission.launch_date, mission.name, ("; ".join(mission.achievements), aliases)
 
 
 def terms(text: str) -> tuple[str, list[str]]:
@@ -162,53 +161,61 @@ def terms(text: str) -> tuple[str, list[str]]:
     return phrase, keys or words
 
 
-def score(entry: Entry, phrase: str, keys: Sequence[str]) -> int:
-    """How well `entry` matches; 0 when it does not match at all."""
+def score(head: str, body: str, phrase: str, keys: Sequence[str]) -> int:
+    """How well a record with these folded texts matches; 0 when it does not match at all."""
     points = 0
     for word in keys:
-        if word in entry.head:
+        if word in head:
             points += HEAD
-        elif word in entry.body:
+        elif word in body:
             points += BODY
     if keys != [phrase]:  # several words: the whole phrase counts on top
-        if phrase in entry.head:
+        if phrase in head:
             points += HEAD_PHRASE
-        elif phrase in entry.body:
+        elif phrase in body:
             points += BODY_PHRASE
-    if points and phrase in entry.names:
+    if points and phrase in head.split("\n"):
         points += EXACT
     return points
 
 
 def search(
-    index: SearchIndex, text: str, kinds: Sequence[str] | None = None, limit: int | None = None
+    factbase: FactBase,
+    index: SearchIndex,
+    text: str,
+    kinds: Sequence[str] | None = None,
+    limit: int | None = None,
 ) -> list[JsonRecord]:
-    """Entries matching `text`, best first (score, then date, then id), as `hit` records."""
+    """Records matching `text`, best first (score, then date, then id), as `hit` records."""
     phrase, words = terms(text)
     wanted = set(kinds) if kinds else None
     scored = []
-    for entry in index.entries:
-        if wanted is not None and entry.kind not in wanted:
+    row_kinds, order = index.kinds, index.order
+    for row, (head, body) in enumerate(zip(index.heads, index.bodies, strict=True)):
+        if wanted is not None and row_kinds[row] not in wanted:
             continue
-        points = score(entry, phrase, words)
+        points = score(head, body, phrase, words)
         if points:
-            scored.append((points, entry))
-    scored.sort(
-        key=lambda pair: (-pair[0], pair[1].date.key if pair[1].date else _LAST, pair[1].id)
-    )
+            scored.append((-points, order[row], row))
+    scored.sort()
     chosen = scored[:limit] if limit is not None else scored
     highlight = [phrase, *words]
-    return [
-        {
-            "kind": entry.kind,
-            "id": entry.id,
-            "date": entry.date.iso() if entry.date else None,
-            "title": entry.title,
-            "snippet": snippet(entry.texts, highlight),
-            "score": points,
-        }
-        for points, entry in chosen
-    ]
+    hits = []
+    for negative, _, row in chosen:
+        kind = row_kinds[row]
+        record = _records(factbase, kind)[index.positions[row]]
+        date, title, texts = _display(kind, record)
+        hits.append(
+            {
+                "kind": kind,
+                "id": record.id,
+                "date": date.iso() if date else None,
+                "title": title,
+                "snippet": snippet([t for t in texts if t], highlight),
+                "score": -negative,
+            }
+        )
+    return hits
 
 
 def parse_kinds(value: str | None) -> list[str] | None:
@@ -221,9 +228,10 @@ def parse_kinds(value: str | None) -> list[str] | None:
 def suggest(index: SearchIndex, text: str, n: int = 3) -> list[str]:
     """Words of the fact base close to the query's words, for "did you mean" after no hits."""
     found: list[str] = []
+    known = set(index.words)
     for word in fold_words(text):
-        if word and word not in index.words:
-            found.extend(close_matches(word, sorted(index.words), n))
+        if word and word not in known:
+            found.extend(close_matches(word, index.words, n))
     return list(dict.fromkeys(found))[:n]
 
 
