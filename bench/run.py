@@ -197,6 +197,7 @@ def budgets(sizes: list[int]) -> list[Budget]:
             Budget(
                 "100,000 records, text search", f'{n}: quote --search "{SEARCH_TEXT}" --json', 0.5
             ),
+            Budget("100,000 records, search command", f'{n}: search "{SEARCH_TEXT}" --json', 0.5),
         ]
     return found
 
@@ -211,6 +212,7 @@ def clean_env(cache: Path) -> dict[str, str]:
     for name in ("NO_COLOR", "FORCE_COLOR", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     env["SPACEFACTS_CACHE_DIR"] = str(cache)
+    env["SPACEFACTS_PERSONAL"] = str(cache / "no-personal-file.toml")  # never the user's own
     return env
 
 
