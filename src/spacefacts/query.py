@@ -286,16 +286,17 @@ def brief(kind: str, record: Model, relation: str) -> JsonRecord:
     }
 
 
+def _citing_kinds(
+    factbase: FactBase,
+) -> tuple[Iterable[Milestone | Statement | LunarStep | Mission], ...]:
+    """The kinds of records that cite sources."""
+    return factbase.milestones, factbase.statements, factbase.missions, factbase.lunar_steps
+
+
 def citation_counts(factbase: FactBase) -> dict[str, int]:
     """How many records (milestones, statements, lunar steps, missions) cite each source."""
     counts = dict.fromkeys((s.id for s in factbase.sources), 0)
-    citing: tuple[Iterable[Milestone | Statement | LunarStep | Mission], ...] = (
-        factbase.milestones,
-        factbase.statements,
-        factbase.lunar_steps,
-        factbase.missions,
-    )
-    for group in citing:
+    for group in _citing_kinds(factbase):
         for record in group:
             for source in set(record.sources):
                 counts[source] = counts.get(source, 0) + 1
@@ -338,13 +339,7 @@ def relations(factbase: FactBase, kind: str, record: Model) -> list[JsonRecord]:
         if record.id in milestone.related:
             add(milestone.id, "related")
     if isinstance(record, Source):
-        groups: tuple[Iterable[Milestone | Statement | LunarStep | Mission], ...] = (
-            factbase.milestones,
-            factbase.statements,
-            factbase.missions,
-            factbase.lunar_steps,
-        )
-        for group in groups:
+        for group in _citing_kinds(factbase):
             for citing in group:
                 if record.id in citing.sources:
                     add(citing.id, "cites it")
