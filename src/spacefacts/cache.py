@@ -17,7 +17,6 @@ marshal rather than pickle: it decodes plain values only, never runs code, and i
 from __future__ import annotations
 
 import contextlib
-import gc
 import marshal
 import os
 import sys
@@ -104,13 +103,7 @@ def load(files: Sequence[factbase.FactFile], use_cache: bool = True) -> FactBase
         return cached
     loaded = factbase.load(files)  # raises on any problem: invalid fact bases are not cached
     if _key(files) == key:  # unchanged while it was being read
-        collecting = gc.isenabled()
-        gc.disable()  # as in factbase.check: millions of short-lived acyclic objects
-        try:
-            _write(path, key, loaded)
-        finally:
-            if collecting:
-                gc.enable()
+        _write(path, key, loaded)
     return loaded
 
 

@@ -6,7 +6,6 @@ problems name the file, line, record id and field where they are known.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import sys
@@ -27,6 +26,7 @@ from spacefacts.model import (
     Statement,
     Topic,
     Value,
+    type_name,
 )
 
 ENV_DATA = "SPACEFACTS_DATA"
@@ -133,32 +133,21 @@ def check(
     `contents` gives the bytes of some files instead of reading them from disk: a writer checks
     what it is about to write before anything touches the file.
     """
-    # Parsing allocates millions of small acyclic objects; letting the cyclic garbage collector
-    # scan them again and again costs ~10% at 100,000 records and frees nothing. They are then
-    # frozen (moved out of the collector's generations; refcounting still frees them): else the
-    # first collection after the pause would scan them all once more.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        docs: list[_Doc] = []
-        problems: list[Problem] = []
-        for fact_file in files:
-            given = contents.get(fact_file.path) if contents is not None else None
-            doc, problem = _read(fact_file, given)
-            if problem is not None:
-                problems.append(problem)
-            if doc is not None:
-                docs.append(doc)
-        builder = _Builder()
-        for doc in docs:
-            builder.add_document(doc)
-        builder.cross_check()
-        problems.extend(builder.located_problems())
-        return builder.factbase(tuple(str(f.path) for f in files)), problems
-    finally:
-        if collecting:
-            gc.freeze()
-            gc.enable()
+    docs: list[_Doc] = []
+    problems: list[Problem] = []
+    for fact_file in files:
+        given = contents.get(fact_file.path) if contents is not None else None
+        doc, problem = _read(fact_file, given)
+        if problem is not None:
+            problems.append(problem)
+        if doc is not None:
+            docs.append(doc)
+    builder = _Builder()
+    for doc in docs:
+        builder.add_document(doc)
+    builder.cross_check()
+    problems.extend(builder.located_problems())
+    return builder.factbase(tuple(str(f.path) for f in files)), problems
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -261,7 +250,7 @@ class _Record:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.problem(name, f"expected a string, got {_type_name(value)}")
+            self.problem(name, f"expected a string, got {type_name(value)}")
             return None
         if not value.strip():
             self.problem(name, "must not be empty")
@@ -281,7 +270,7 @@ class _Record:
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(name, f"expected a list of strings, got {_type_name(value)}")
+            self.problem(name, f"expected a list of strings, got {type_name(value)}")
             return ()
         if any(not v.strip() for v in value):
             self.problem(name, "must not contain empty strings")
@@ -292,7 +281,7 @@ class _Record:
     def flag(self, name: str) -> bool:
         value = self._get(name, True)
         if value is not None and not isinstance(value, bool):
-            self.problem(name, f"expected true or false, got {_type_name(value)}")
+            self.problem(name, f"expected true or false, got {type_name(value)}")
         return value is True
 
     def number(self, name: str) -> int:
@@ -300,7 +289,7 @@ class _Record:
         if value is None:
             return 0
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(name, f"expected an integer, got {_type_name(value)}")
+            self.problem(name, f"expected an integer, got {type_name(value)}")
             return 0
         if value < 1:
             self.problem(name, f"must be 1 or more, got {value}")
@@ -332,12 +321,6 @@ class _Record:
                 self.problem(key, f"unknown field (fields of {self.kind}: {known})")
 
 
-def _type_name(value: object) -> str:
-    names = {str: "a string", bool: "a boolean", int: "an integer", float: "a float"}
-    names |= {list: "a list", dict: "a table"}
-    return names.get(type(value), type(value).__name__)
-
-
 class _Builder:
     """Collects records from every document, then checks ids and references across them."""
 
@@ -363,7 +346,7 @@ class _Builder:
                 message = f"unknown table (tables: {', '.join(KINDS)})"
                 self.pending.append(_Pending(doc, None, 0, None, key, message))
             elif not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-                message = f"expected [[{key}]] tables, got {_type_name(value)}"
+                message = f"expected [[{key}]] tables, got {type_name(value)}"
                 self.pending.append(_Pending(doc, None, 0, None, key, message))
             else:
                 build = _BUILDERS[key]

@@ -9,6 +9,13 @@ from typing import Any, NamedTuple
 JsonRecord = dict[str, Any]
 
 
+def type_name(value: object) -> str:
+    """How problem messages name a TOML value's type: "a string", "an integer", "a table"."""
+    names = {str: "a string", bool: "a boolean", int: "an integer", float: "a float"}
+    names |= {list: "a list", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
 class Value:
     """__eq__, __hash__ and __repr__ as @dataclass writes them, written once for every record.
 
@@ -54,7 +61,7 @@ class PartialDate(Value):
                 raise ValueError("expected a date, not a date-time")
             if isinstance(value, dt.date):
                 return cls(value.year, value.month, value.day)
-            raise ValueError(f"expected a date string, got {type(value).__name__}")
+            raise ValueError(f"expected a date string, got {type_name(value)}")
         parts = value.split("-")
         if (
             len(parts) > 3
