@@ -193,3 +193,14 @@ def test_the_search_index_follows_a_changed_file_and_ignores_corruption(
     data[len(data) // 2] ^= 0xFF
     written.write_bytes(bytes(data))
     assert [h["id"] for h in run_json("--data", str(facts), "search", "orbiter")] == ["dfh-1"]
+
+
+def test_quote_search_reads_the_folded_texts_of_the_search_index(
+    facts: Path, cache_dir: Path
+) -> None:
+    expected = run_json("--no-cache", "--data", str(facts), "quote", "--search", "PEACE")
+    assert [s["id"] for s in expected] == ["s-peace"]
+    run_json("--data", str(facts), "timeline")  # writes the fact base's cache only
+    assert run_json("--data", str(facts), "quote", "--search", "PEACE") == expected
+    assert list(cache_dir.glob("*.search"))  # built by the first text search, then kept
+    assert run_json("--data", str(facts), "quote", "--search", "PEACE") == expected

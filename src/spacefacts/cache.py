@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 ENV_NO_CACHE = "SPACEFACTS_NO_CACHE"
 ENV_CACHE_DIR = "SPACEFACTS_CACHE_DIR"
-FORMAT = 1
+FORMAT = 2
 CHUNK = 32  # records marshalled together: fewer marshal calls, little decoded in vain
 MAGIC = b"spacefacts-cache\n"
 _HEADER = len(MAGIC) + 4  # magic, then the CRC-32 of everything after it
@@ -345,7 +345,6 @@ _INDEX: dict[str, str] = {
     "statement_order": "q",
     "statement_topics": "marshal",
     "statement_speaker": "marshal",
-    "statement_text": "marshal",
 }
 
 

@@ -48,7 +48,7 @@ class Settings:
             self._factbase = cache.load(self.files(), cache.enabled(self.no_cache))
         return self._factbase
 
-    def search_index(self) -> "search.SearchIndex":
+    def search_index(self) -> search.SearchIndex:
         return cache.search_index(self.files(), self.factbase(), cache.enabled(self.no_cache))
 
 
@@ -282,7 +282,9 @@ def quote(
 ) -> None:
     """Attributed statements, verbatim quotes and reported speech."""
     fb = ctx.obj.factbase()
-    found = query.statements(fb, topic, speaker, search)
+    # the search index keeps every statement's folded text (cached for a large fact base)
+    folded = ctx.obj.search_index().statement_texts if search is not None else None
+    found = query.statements(fb, topic, speaker, search, folded)
     records = [s.as_record() for s in found]
     _emit(ctx, "statement", records, as_json, fmt, fields, "Statements")
 

@@ -278,7 +278,6 @@ class FactIndex(NamedTuple):
     statement_order: Sequence[int]  # chronological, undated last, file order among equals
     statement_topics: Sequence[tuple[str, ...]]
     statement_speaker: Sequence[str]
-    statement_text: Sequence[str]  # query.fold(text)
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)

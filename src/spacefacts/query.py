@@ -27,15 +27,18 @@ if TYPE_CHECKING:
 _LAST = (10_000, 0, 0)  # sort key for records without a date: after every dated one
 
 
+# Every ASCII character that is not a letter or a digit, to delete.
+_ASCII_NOT_ALNUM = dict.fromkeys(i for i in range(128) if not chr(i).isalnum())
+
+
 def fold(text: str) -> str:
     """Fold text for matching: case, accents, apostrophes, hyphens and spaces do not count.
 
     "Chang’e-5", "Chang'e 5", "change5" and "CHANGE 5" all fold to "change5".
     """
-    import re  # here, not at import: most runs never fold text
-
     if text.isascii():  # NFKD changes no ASCII text, and casefold() is lower() there
-        return re.sub(r"[\W_]+", "", text.lower())
+        return text.lower().translate(_ASCII_NOT_ALNUM)  # one C call: 2.5x re.sub
+    import re  # here, not at import: most runs never fold text
     import unicodedata
 
     # [\W_] is exactly "not str.isalnum()" for every code point (checked in test_query).
@@ -119,18 +122,23 @@ def statements(
     topic: str | None = None,
     speaker: str | None = None,
     search: str | None = None,
+    folded_texts: Sequence[str] | None = None,
 ) -> list[Statement]:
     """Statements in chronological order (undated last), filtered by topic, speaker and text.
 
     `speaker` matches whole names ("xi" finds Xi Jinping, not Xinhua); `search` is a folded
-    substring of the text.
+    substring of the text. `folded_texts`, fold(text) of every statement in file order (as the
+    search index keeps them), spares folding, and for a cached fact base decoding, every one.
     """
     topic_id = find_topic(factbase, topic).id if topic is not None else None
     speaker_words = _words(speaker) if speaker is not None else None
     search_key = fold(search) if search is not None else None
+    texts: Sequence[str] = ()
+    if search_key is not None:
+        texts = folded_texts or [fold(s.text) for s in factbase.statements]
     index = factbase.index
     if index is not None:
-        topics, texts = index.statement_topics, index.statement_text
+        topics = index.statement_topics
         speakers = {name: _words(name) for name in set(index.statement_speaker)}
         return [
             factbase.statements[i]
@@ -141,10 +149,10 @@ def statements(
         ]
     found = [
         s
-        for s in factbase.statements
+        for i, s in enumerate(factbase.statements)
         if (topic_id is None or topic_id in s.topics)
         and (speaker_words is None or speaker_words <= _words(s.speaker))
-        and (search_key is None or search_key in fold(s.text))
+        and (search_key is None or search_key in texts[i])
     ]
     found.sort(key=_statement_order)
     return found
@@ -170,7 +178,6 @@ def build_index(factbase: FactBase) -> FactIndex:
         statement_order=sorted(range(len(statements)), key=statement_keys.__getitem__),
         statement_topics=[s.topics for s in statements],
         statement_speaker=[s.speaker for s in statements],
-        statement_text=[fold(s.text) for s in statements],
     )
 
 

@@ -46,6 +46,7 @@ class SearchIndex(NamedTuple):
     heads: Sequence[str]  # folded id, title and aliases, "\n" between them
     bodies: Sequence[str]  # folded rest: summary, excerpt, achievements, tags ...
     words: Sequence[str]  # every folded word of three or more characters, sorted
+    statement_texts: Sequence[str]  # fold(text) of every statement, in file order
 
 
 def fold_words(text: str) -> list[str]:
@@ -102,7 +103,8 @@ def search_index(factbase: FactBase) -> SearchIndex:
     for rank, row in enumerate(sorted(range(len(keys)), key=keys.__getitem__)):
         order[row] = rank
     vocabulary = sorted(w for w in words if len(w) > 2)
-    return SearchIndex(kinds, positions, order, heads, bodies, vocabulary)
+    statement_texts = [fold(s.text) for s in factbase.statements]
+    return SearchIndex(kinds, positions, order, heads, bodies, vocabulary, statement_texts)
 
 
 def _records(factbase: FactBase, kind: str) -> Sequence[Any]:
