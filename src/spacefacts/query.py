@@ -250,7 +250,8 @@ def find_record(factbase: FactBase, value: str) -> tuple[str, Model]:
     return records[found]
 
 
-def _date(record: Model) -> PartialDate | None:
+def record_date(record: Model) -> PartialDate | None:
+    """A record's date: a milestone's or statement's, a mission's launch, a source's."""
     if isinstance(record, Milestone | Statement):
         return record.date
     if isinstance(record, Mission):
@@ -273,7 +274,8 @@ def statement_title(statement: Statement) -> str:
     return f"{statement.speaker}: {shorten(statement.text)}"
 
 
-def _title(record: Model) -> str:
+def record_title(record: Model) -> str:
+    """A record as a one-line title: a milestone's or source's title, a name, a statement."""
     if isinstance(record, Statement):
         return statement_title(record)
     if isinstance(record, Milestone | Source):
@@ -283,13 +285,13 @@ def _title(record: Model) -> str:
 
 def brief(kind: str, record: Model, relation: str) -> JsonRecord:
     """A record named in another's `relations`: how it relates, and enough to find it."""
-    date = _date(record)
+    date = record_date(record)
     return {
         "relation": relation,
         "kind": kind,
         "id": record.id,
         "date": date.iso() if date else None,
-        "title": _title(record),
+        "title": record_title(record),
     }
 
 
@@ -353,23 +355,21 @@ def relations(factbase: FactBase, kind: str, record: Model) -> list[JsonRecord]:
     return found
 
 
-def record_of(factbase: FactBase, kind: str, record: Model) -> JsonRecord:
-    """`record` in its kind's JSON shape, the same as the listing commands print."""
-    if isinstance(record, LunarStep):
-        return factbase.step_record(record)
-    if isinstance(record, Source):
-        return record.as_record(citation_counts(factbase).get(record.id, 0))
-    return record.as_record()
-
-
 def detail(factbase: FactBase, kind: str, record: Model) -> JsonRecord:
     """One record in full: its fields, the full record of each source it cites, its relations."""
     counts = citation_counts(factbase)
     by_id = {s.id: s for s in factbase.sources}
     cited = () if isinstance(record, Source) else record.sources
+    # the record in its kind's JSON shape, the same as the listing commands print
+    if isinstance(record, LunarStep):
+        own = factbase.step_record(record)
+    elif isinstance(record, Source):
+        own = record.as_record(counts.get(record.id, 0))
+    else:
+        own = record.as_record()
     return {
         "kind": kind,
-        **record_of(factbase, kind, record),
+        **own,
         "citations": [by_id[s].as_record(counts.get(s, 0)) for s in cited if s in by_id],
         "relations": relations(factbase, kind, record),
     }
@@ -419,7 +419,7 @@ def on_this_day(
             "kind": kind,
             "id": record.id,
             "date": date.iso(),
-            "title": _title(record),
+            "title": record_title(record),
             "years_ago": year - date.year,
         }
         for _, _, kind, record, date in found

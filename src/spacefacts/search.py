@@ -16,11 +16,10 @@ from spacefacts.model import (
     JsonRecord,
     Milestone,
     Mission,
-    PartialDate,
     Program,
     Statement,
 )
-from spacefacts.query import close_matches, find_kind, fold, statement_title
+from spacefacts.query import close_matches, find_kind, fold, record_date, record_title
 
 SEARCH_KINDS = ("milestone", "statement", "mission")
 
@@ -81,29 +80,35 @@ def search_index(factbase: FactBase) -> SearchIndex:
     bodies: list[str] = []
     words: set[str] = set()
 
-    def fold_all(texts: Iterable[str]) -> str:
+    statement_texts: list[str] = []
+
+    def fold_each(texts: Iterable[str]) -> list[str]:
         folded = []
         for text in texts:
-            if text:
-                parts = fold_words(text)
-                words.update(parts)
-                folded.append("".join(parts))
+            parts = fold_words(text) if text else []
+            words.update(parts)
+            folded.append("".join(parts))
+        return folded
+
+    def joined(folded: Iterable[str]) -> str:
         return "\n".join(dict.fromkeys(f for f in folded if f))
 
     for kind in SEARCH_KINDS:
         for position, record in enumerate(_records(factbase, kind)):
             head, body = _searched(kind, record, programs, steps)
-            date = _display(kind, record)[0]
+            date = record_date(record)
             kinds.append(kind)
             positions.append(position)
             keys.append((date.key if date else _LAST, record.id))
-            heads.append(fold_all(head))
-            bodies.append(fold_all(body))
+            folded_head = fold_each(head)
+            if kind == "statement":  # its head is (id, text): keep fold(text) for quote --search
+                statement_texts.append(folded_head[1])
+            heads.append(joined(folded_head))
+            bodies.append(joined(fold_each(body)))
     order = [0] * len(keys)
     for rank, row in enumerate(sorted(range(len(keys)), key=keys.__getitem__)):
         order[row] = rank
     vocabulary = sorted(w for w in words if len(w) > 2)
-    statement_texts = [fold(s.text) for s in factbase.statements]
     return SearchIndex(kinds, positions, order, heads, bodies, vocabulary, statement_texts)
 
 
@@ -134,18 +139,18 @@ def _searched(
     )
 
 
-def _display(kind: str, record: Any) -> tuple[PartialDate | None, str, tuple[str, ...]]:
-    """What a hit shows of a record: its date, its title and the texts a snippet is cut from."""
+def _snippet_texts(kind: str, record: Any) -> tuple[str, ...]:
+    """The texts of a record a hit's snippet is cut from, best first."""
     if kind == "milestone":
         m: Milestone = record
         aliases = f"Also known as: {', '.join(m.aliases)}" if m.aliases else ""
-        return m.date, m.title, (m.summary, m.title, aliases)
+        return (m.summary, m.title, aliases)
     if kind == "statement":
         s: Statement = record
-        return s.date, statement_title(s), (s.excerpt or "", s.text, s.occasion)
+        return (s.excerpt or "", s.text, s.occasion)
     mission: Mission = record
     aliases = f"Also known as: {', '.join(mission.aliases)}" if mission.aliases else ""
-    return mission.launch_date, mission.name, ("; ".join(mission.achievements), aliases)
+    return ("; ".join(mission.achievements), aliases)
 
 
 def terms(text: str) -> tuple[str, list[str]]:
@@ -206,13 +211,14 @@ def search(
     for negative, _, row in chosen:
         kind = row_kinds[row]
         record = _records(factbase, kind)[index.positions[row]]
-        date, title, texts = _display(kind, record)
+        date = record_date(record)
+        texts = _snippet_texts(kind, record)
         hits.append(
             {
                 "kind": kind,
                 "id": record.id,
                 "date": date.iso() if date else None,
-                "title": title,
+                "title": record_title(record),
                 "snippet": snippet([t for t in texts if t], highlight),
                 "score": -negative,
             }
