@@ -135,15 +135,6 @@ class Source(Value):
             "origin": self.origin,
         }
 
-    def citation(self) -> str:
-        """A one-line human citation: author, title, publisher, date, url."""
-        parts = [p for p in (self.author, f"“{self.title}”", self.publisher) if p]
-        if self.published is not None:
-            parts.append(self.published.iso())
-        if self.url:
-            parts.append(self.url)
-        return ", ".join(parts)
-
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Topic(Value):

@@ -148,7 +148,13 @@ def output(
         if kind == "stat" and chosen is None:
             _decade_chart(records, stream, style)
         return
-    names = chosen if chosen is not None else list(RECORD_FIELDS[kind])
+    _write(records, chosen if chosen is not None else RECORD_FIELDS[kind], fmt, stream)
+
+
+def _write(
+    records: Sequence[JsonRecord], names: Sequence[str], fmt: Format, stream: IO[str]
+) -> None:
+    """Write `records`, keeping the fields `names`, in one of the serialised formats."""
     picked = [{name: record.get(name) for name in names} for record in records]
     _WRITERS[fmt](picked, names, stream)
 
@@ -386,8 +392,7 @@ def detail(
     chosen = check_fields(kind, fields, valid)
     names = chosen if chosen is not None else list(valid)
     if fmt is not Format.table:
-        picked = [{name: record.get(name) for name in names} for record in records]
-        _WRITERS[fmt](picked, names, stream)
+        _write(records, names, fmt, stream)
         return
     for record in records:
         if style.fancy:
