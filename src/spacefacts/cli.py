@@ -155,8 +155,7 @@ def _emit(
     title: str | None = None,
     highlight: Sequence[str] = (),
 ) -> None:
-    chosen = fmt or (Format.json if as_json else Format.table)
-    settings: Settings = ctx.obj
+    chosen = _format(as_json, fmt)
     if chosen is Format.table and not records:
         # An empty table is only a header: say so on stderr and print no data.
         typer.echo("spacefacts: nothing found", err=True)
@@ -166,7 +165,7 @@ def _emit(
         kind,
         chosen,
         sys.stdout,
-        Style.detect(sys.stdout, settings.no_color),
+        _style(ctx),
         _field_names(fields),
         title,
         highlight,
@@ -181,10 +180,16 @@ def _emit_detail(
     fmt: Format | None,
     fields: str | None,
 ) -> None:
-    chosen = fmt or (Format.json if as_json else Format.table)
+    detail(records, kind, _format(as_json, fmt), sys.stdout, _style(ctx), _field_names(fields))
+
+
+def _format(as_json: bool, fmt: Format | None) -> Format:
+    return fmt or (Format.json if as_json else Format.table)
+
+
+def _style(ctx: typer.Context) -> Style:
     settings: Settings = ctx.obj
-    style = Style.detect(sys.stdout, settings.no_color)
-    detail(records, kind, chosen, sys.stdout, style, _field_names(fields))
+    return Style.detect(sys.stdout, settings.no_color)
 
 
 def _field_names(fields: str | None) -> list[str] | None:
@@ -195,12 +200,16 @@ def _field_names(fields: str | None) -> list[str] | None:
 
 
 def _completion_factbase(ctx: typer.Context) -> FactBase:
-    """The fact base the command line being completed points at (--data, SPACEFACTS_DATA)."""
+    """The fact base the command line being completed points at (--data, --personal, env)."""
     root = ctx.find_root()
     if isinstance(root.obj, Settings):
         return root.obj.factbase()
-    data = root.params.get("data")  # still a string: completion parses without converting
-    return factbase.load([factbase.base_file(Path(data) if data else None)])
+    # the options are still strings: completion parses without converting
+    data, personal = root.params.get("data"), root.params.get("personal")
+    settings = Settings(
+        data=Path(data) if data else None, personal=Path(personal) if personal else None
+    )
+    return settings.factbase()
 
 
 def _completer(
