@@ -127,3 +127,11 @@ def test_stats_count_kinds_programs_topics_and_decades() -> None:
 
 def test_sources_count_every_citing_record() -> None:
     assert [(s["id"], s["cited_by"]) for s in query.sources(FB)] == [("src-a", 6)]
+
+
+def test_an_exact_id_wins_over_a_folded_match() -> None:
+    # "a-1" and "a1" fold alike; each must still find itself, and a folded form the first
+    names = {"a1": "a-1"}
+    assert query.lookup("topic", "a1", names, ["a-1", "a1"]) == "a1"
+    assert query.lookup("topic", "a-1", names, ["a-1", "a1"]) == "a-1"
+    assert query.lookup("topic", "A 1", names, ["a-1", "a1"]) == "a-1"

@@ -58,7 +58,11 @@ def close_matches(value: str, known: Iterable[str], n: int = 3) -> list[str]:
 
 
 def lookup(what: str, value: str, names: dict[str, str], shown: Sequence[str]) -> str:
-    """Resolve `value` through `names` (folded name -> canonical id) or raise with suggestions."""
+    """`value` if it is one of the ids `shown`, else the id its folded form names in `names`
+    (folded name -> id); raise with suggestions if neither. An exact id wins over a folded
+    match: ids such as "a-1" and "a1" fold alike."""
+    if value in shown:
+        return value
     found = names.get(fold(value))
     if found is not None:
         return found

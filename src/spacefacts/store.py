@@ -93,9 +93,9 @@ def _resolve(fb: FactBase, kind: str, fields: Mapping[str, Any]) -> dict[str, An
         if value is None or value == [] or value == ():
             continue
         if name == "program":
-            value = _exact(fb.programs, value) or query.find_program(fb, value).id
+            value = query.find_program(fb, value).id
         elif name == "topics" and kind == "statements":
-            value = [_exact(fb.topics, t) or query.find_topic(fb, t).id for t in value]
+            value = [query.find_topic(fb, t).id for t in value]
         elif name == "sources":
             value = [_find_id("source", [s.id for s in fb.sources], s) for s in value]
         elif name == "milestone":
@@ -106,15 +106,8 @@ def _resolve(fb: FactBase, kind: str, fields: Mapping[str, Any]) -> dict[str, An
     return record
 
 
-def _exact(records: Sequence[Any], value: str) -> str | None:
-    """`value` if it is the id of one of `records`: an exact id wins over a folded name."""
-    return value if any(r.id == value for r in records) else None
-
-
 def _find_id(what: str, ids: Sequence[str], value: str) -> str:
     """The id `value` names, exactly or folded ("Src A" finds "src-a"); did-you-mean if none."""
-    if value in ids:
-        return value
     return query.lookup(what, value, {query.fold(i): i for i in ids}, ids)
 
 
