@@ -84,10 +84,6 @@ class PartialDate(Value):
         return cls(year, month, day)
 
     @property
-    def precision(self) -> str:
-        return "day" if self.day is not None else "month" if self.month is not None else "year"
-
-    @property
     def key(self) -> tuple[int, int, int]:
         """Chronological sort key; a coarser date sorts before the finer dates inside it."""
         return (self.year, self.month or 0, self.day or 0)
@@ -328,9 +324,6 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "stat": ("group", "value", "count"),
     "problem": ("file", "line", "column", "id", "field", "message"),
 }  # fmt: skip
-
-# Record kinds that `show` and `random` print in full, and the fields they add to the kind's own.
-DETAIL_KINDS = ("milestone", "statement", "mission", "lunar_step", "source")
 
 
 def detail_fields(kind: str) -> tuple[str, ...]:
