@@ -1,40 +1,74 @@
 """The `spacefacts` command and `python -m spacefacts`: the CLI, started and ended cheaply.
 
-A run is a short-lived process whose objects are almost all acyclic: the modules Typer and click
-create at import, then, for a large fact base, millions of parsed strings, lists and records.
-- The cyclic garbage collector would scan them again and again and free nothing, so the
-  command turns it off (reference counting still frees memory as usual).
-- Tearing the interpreter down would then free every one of them, one by one, after the output
-  is written: the command flushes its output and leaves with os._exit instead.
-Measured in README.md, "Performance". Only the command does this: importing spacefacts as a
-library leaves the collector and the interpreter's exit alone.
+- The cyclic garbage collector is off for the run: a command's objects are almost all acyclic
+  and short-lived, and scanning them again and again frees nothing (docs/performance.md).
+- Output that cannot be written (a full disk, a closed stdout) is one line on stderr and exit
+  1; a closed pipe (`| head`) ends the run quietly; Ctrl-C exits 130, as shells expect.
+- The interpreter leaves with os._exit after flushing, not by freeing every object.
+Only the command does this: importing spacefacts as a library changes nothing.
 """
 
+import contextlib
 import gc
 import os
 import sys
+
+FAILURE, INTERRUPTED, PIPE = 1, 130, 141  # see errors.ExitCode; 141 = 128 + SIGPIPE
 
 
 def run() -> None:
     """Console-script entry point."""
     gc.disable()
-    from spacefacts.cli import main
-
+    if sys.stdout is None or sys.stderr is None:  # started with `>&-` or `2>&-`
+        _closed()
+    code = 0
     try:
+        from spacefacts.cli import main
+
         main()
-        code = 0
     except SystemExit as done:  # how click ends every run, errors included
-        if done.code is None or isinstance(done.code, int):
-            code = done.code or 0
-        else:
-            print(done.code, file=sys.stderr)
-            code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing more can be said
-            code = code or 1
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else FAILURE)
+        if isinstance(done.code, str):
+            _say(done.code)
+    except KeyboardInterrupt:
+        _say("spacefacts: interrupted")
+        code = INTERRUPTED
+    except BrokenPipeError:
+        code = PIPE
+    except OSError as err:  # stdout to a full disk, a device that refuses writes
+        _say(f"spacefacts: error: cannot write output: {err.strerror or err}")
+        code = FAILURE
+    code = _flush(code)
     os._exit(code)
+
+
+def _flush(code: int) -> int:
+    """Flush stdout and stderr; a failure to is an error of its own (exit 1, or 141 for a pipe)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return code or PIPE
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "strerror", None) or err
+        _say(f"spacefacts: error: cannot write output: {reason}")
+        code = code or FAILURE
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        code = code or FAILURE
+    return code
+
+
+def _say(message: str) -> None:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(message, file=sys.stderr, flush=True)
+
+
+def _closed() -> None:
+    """Standard output or error is closed: say so where possible and stop."""
+    with contextlib.suppress(OSError):
+        os.write(2, b"spacefacts: error: standard output is closed\n")
+    os._exit(FAILURE)
 
 
 if __name__ == "__main__":

@@ -11,9 +11,11 @@ class ExitCode(IntEnum):
     """Process exit codes; documented in README.md ("Exit codes")."""
 
     OK = 0
+    FAILURE = 1  # output could not be written, or a bug
     USAGE = 2  # bad option or unknown value (topic, program, id, field, kind)
     DATA = 3  # a fact file cannot be read or is invalid
-    WRITE = 4  # a fact file could not be written; the old one is intact
+    WRITE = 4  # a file could not be written (or locked in time); the old one is intact
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,7 @@ class Problem:
     column: int | None = None
     record: str | None = None
     field: str | None = None
+    severity: str = "error"  # or "warning": reported, never fails a load
 
     def __str__(self) -> str:
         where = self.file
@@ -34,7 +37,8 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         what = ".".join(part for part in (self.record, self.field) if part)
-        return f"{where}: {what}: {self.message}" if what else f"{where}: {self.message}"
+        message = f"warning: {self.message}" if self.severity == "warning" else self.message
+        return f"{where}: {what}: {message}" if what else f"{where}: {message}"
 
     def as_record(self) -> dict[str, str | int | None]:
         return {
@@ -44,6 +48,7 @@ class Problem:
             "id": self.record,
             "field": self.field,
             "message": self.message,
+            "severity": self.severity,
         }
 
 

@@ -1,139 +1,124 @@
-"""Find the fact files, parse them with tomllib and validate them into a FactBase.
+"""Find the fact files, parse them with tomllib and validate them against model.SCHEMA.
 
 Every problem is collected, not just the first, and raised as one FactBaseError whose
-problems name the file, line, record id and field where they are known.
+problems name the file, line, record id and field where they are known. Warnings (a planned
+record whose date has passed) are returned beside the problems and never fail a load.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from spacefacts.errors import FactBaseError, Problem
+from spacefacts import paths
+from spacefacts.errors import FactBaseError, Problem, SpacefactsError
 from spacefacts.model import (
-    FactBase,
-    LunarStep,
-    Milestone,
-    Mission,
-    PartialDate,
-    Program,
-    Source,
-    Statement,
-    Topic,
-    Value,
+    BOOL,
+    DATE,
+    INT,
+    REF,
+    REFS,
+    STATUS,
+    TEXT,
+    Field,
+    JsonRecord,
+    Kind,
+    Status,
+    parse_date,
+    stored,
     type_name,
 )
 
-ENV_DATA = "SPACEFACTS_DATA"
-ENV_PERSONAL = "SPACEFACTS_PERSONAL"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SHIPPED = "shipped"
 PERSONAL = "personal"
+ENV_TODAY = "SPACEFACTS_TODAY"
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-# kind -> (required fields, optional fields); the order is the order records are written in.
-FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "sources": (("id", "title", "publisher"), ("author", "published", "url", "note")),
-    "topics": (("id", "description"), ()),
-    "programs": (("id", "name"), ("description", "aliases")),
-    "milestones": (
-        ("id", "date", "title", "summary", "program", "sources"),
-        ("tags", "aliases", "related"),
-    ),
-    "statements": (
-        ("id", "speaker", "occasion", "text", "verbatim", "topics", "sources"),
-        ("date", "excerpt", "milestone"),
-    ),
-    "lunar_steps": (("id", "step", "name", "goal", "sources"), ()),
-    "missions": (("id", "name", "step", "sources"), ("launch_date", "achievements", "aliases")),
-}
-KINDS = tuple(FIELDS)
-_KNOWN = {kind: frozenset(required + optional) for kind, (required, optional) in FIELDS.items()}
+_STATUSES = tuple(s.value for s in Status)
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)  # eq, repr: from Value
-class FactFile(Value):
+@dataclass(frozen=True, slots=True)
+class FactFile:
     """A fact file to load and the origin label its records carry."""
 
     path: Path
     origin: str
 
 
-def shipped_path() -> Path:
-    """The fact base inside the installed package, or beside the sources in a checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "data" / "facts.toml"
-    if packaged.is_file():
-        return packaged
-    return here.parents[1] / "data" / "facts.toml"
+@dataclass
+class Records:
+    """Every record of one or more fact files, validated, by kind, in file order."""
+
+    files: tuple[str, ...] = ()
+    by_kind: dict[Kind, list[JsonRecord]] = field(default_factory=dict)
+
+    def __getitem__(self, kind: Kind) -> list[JsonRecord]:
+        return self.by_kind.get(kind, [])
+
+    def count(self) -> int:
+        return sum(len(v) for v in self.by_kind.values())
+
+
+def today() -> str:
+    """Today's date (local), or $SPACEFACTS_TODAY (YYYY-MM-DD) for tests and reproducible runs."""
+    given = os.environ.get(ENV_TODAY)
+    if given:
+        try:
+            if len(given) == 10:
+                return parse_date(given)
+        except ValueError:
+            pass
+    import datetime as dt
+
+    return dt.date.today().isoformat()
 
 
 def base_file(data: Path | None = None) -> FactFile:
     """The base fact file: `data` if given, else $SPACEFACTS_DATA, else the shipped one."""
     if data is not None:
         return FactFile(data, str(data))
-    env = os.environ.get(ENV_DATA)
+    env = os.environ.get(paths.ENV_DATA)
     if env:
         return FactFile(Path(env), env)
-    return FactFile(shipped_path(), SHIPPED)
-
-
-def personal_path(path: Path | None = None) -> Path:
-    """The personal fact file: `path` if given, else $SPACEFACTS_PERSONAL, else the data dir's."""
-    if path is not None:
-        return path
-    env = os.environ.get(ENV_PERSONAL)
-    if env:
-        return Path(env)
-    return user_data_dir() / "spacefacts" / "facts.toml"
-
-
-def user_data_dir() -> Path:
-    """$XDG_DATA_HOME if set (any platform), else the platform's per-user data directory."""
-    xdg = os.environ.get("XDG_DATA_HOME")
-    if xdg and Path(xdg).is_absolute():
-        return Path(xdg)
-    home = Path.home()
-    if sys.platform == "win32":
-        appdata = os.environ.get("APPDATA")
-        return Path(appdata) if appdata else home / "AppData" / "Roaming"
-    if sys.platform == "darwin":
-        return home / "Library" / "Application Support"
-    return home / ".local" / "share"
+    return FactFile(paths.shipped_data(), SHIPPED)
 
 
 def fact_files(data: Path | None = None, personal: Path | None = None) -> list[FactFile]:
-    """The files to load: the base (see base_file), then the personal file if it exists."""
+    """The files to load: the base, then the personal file if it exists.
+
+    A personal path that cannot be checked (a symlink loop, no permission) is an error, not
+    a missing file: the user's records must not silently vanish.
+    """
     files = [base_file(data)]
-    path = personal_path(personal)
-    if path.exists():
+    path = paths.personal_file(personal)
+    if paths.exists_checked(path):
         files.append(FactFile(path, PERSONAL))
     return files
 
 
-def load(files: Sequence[FactFile]) -> FactBase:
-    """Parse and validate `files` merged into one fact base; raise FactBaseError on any problem."""
-    factbase, problems = check(files)
-    if problems:
-        raise FactBaseError(problems)
-    return factbase
+def load(files: Sequence[FactFile]) -> Records:
+    """Parse and validate `files` merged; raise FactBaseError on any problem."""
+    records, problems = check(files)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise FactBaseError(errors)
+    return records
 
 
 def check(
     files: Sequence[FactFile], contents: Mapping[Path, bytes] | None = None
-) -> tuple[FactBase, list[Problem]]:
-    """Parse and validate `files`, returning the fact base built and every problem found.
+) -> tuple[Records, list[Problem]]:
+    """Parse and validate `files`: the records built and every problem (and warning) found.
 
     `contents` gives the bytes of some files instead of reading them from disk: a writer checks
     what it is about to write before anything touches the file.
     """
-    docs: list[_Doc] = []
+    builder = _Builder()
     problems: list[Problem] = []
     for fact_file in files:
         given = contents.get(fact_file.path) if contents is not None else None
@@ -141,22 +126,18 @@ def check(
         if problem is not None:
             problems.append(problem)
         if doc is not None:
-            docs.append(doc)
-    builder = _Builder()
-    for doc in docs:
-        builder.add_document(doc)
+            builder.add_document(doc)
     builder.cross_check()
     problems.extend(builder.located_problems())
-    return builder.factbase(tuple(str(f.path) for f in files)), problems
+    return Records(tuple(str(f.path) for f in files), builder.records), problems
 
 
 # --- reading -------------------------------------------------------------------------------
 
-# Patterns used only when a file is broken are compiled then (re caches them), not at import.
 _TOML_POSITION = r"\s*\(at line (\d+), column (\d+)\)\s*$"
 
 
-class _Doc(NamedTuple):  # NamedTuple, not dataclass: it costs ~10x less at import
+class _Doc(NamedTuple):
     file: FactFile
     name: str
     text: str
@@ -165,23 +146,21 @@ class _Doc(NamedTuple):  # NamedTuple, not dataclass: it costs ~10x less at impo
 
 def _read(fact_file: FactFile, raw: bytes | None = None) -> tuple[_Doc | None, Problem | None]:
     name = str(fact_file.path)
-    try:
-        if raw is None:
-            raw = fact_file.path.read_bytes()
-    except FileNotFoundError:
-        return None, Problem(name, "no such file")
-    except IsADirectoryError:
-        return None, Problem(name, "is a directory, not a fact file")
-    except OSError as err:
-        return None, Problem(name, f"cannot read: {err.strerror or err}")
-    if raw.isspace() or not raw:  # (not raw.strip(): that copies the whole file)
+    if raw is None:
+        try:
+            raw = paths.read_regular(fact_file.path)
+        except SpacefactsError as err:
+            return None, Problem(name, _strip_path(str(err), name))
+    if raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark, as some editors write: not data
+        raw = raw[3:]
+    if not raw or raw.isspace():
         return None, Problem(name, "file is empty")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         return None, Problem(name, f"not UTF-8 (byte {raw[err.start]:#04x})", line=line)
-    import tomllib  # only when a file is parsed: not on a cache hit
+    import tomllib
 
     try:
         data = tomllib.loads(text)
@@ -189,353 +168,273 @@ def _read(fact_file: FactFile, raw: bytes | None = None) -> tuple[_Doc | None, P
         message = str(err)
         match = re.search(_TOML_POSITION, message)
         if match:
-            return None, Problem(
-                name,
-                f"TOML syntax: {message[: match.start()]}",
-                line=int(match.group(1)),
-                column=int(match.group(2)),
-            )
+            line, column = int(match.group(1)), int(match.group(2))
+            return None, Problem(name, f"TOML syntax: {message[: match.start()]}", line, column)
         return None, Problem(name, f"TOML syntax: {message}")
     except RecursionError:
         return None, Problem(name, "TOML syntax: arrays or tables nested too deeply")
     except ValueError as err:  # tomllib lets int()'s digit limit through
         return None, Problem(name, f"TOML syntax: {str(err).split(';')[0]}")
     if not data:
-        return None, Problem(name, "file is empty")  # nothing but comments and blank lines
+        return None, Problem(name, "file is empty")
     return _Doc(fact_file, name, text, data), None
+
+
+def _strip_path(message: str, name: str) -> str:
+    """A read error's message without the path (the Problem names the file already)."""
+    for prefix in (f"{name}: ", f"cannot read {name}: "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message
 
 
 # --- validating ----------------------------------------------------------------------------
 
 
 class _Pending(NamedTuple):
-    """A problem whose line is looked up only if the load fails (it costs a scan of the text)."""
+    """A problem whose line is looked up only if there are problems (it costs a scan)."""
 
     doc: _Doc
-    kind: str | None
-    position: int  # of the record among its kind's tables
+    table: str | None
+    position: int
     record: str | None
     field: str | None
     message: str
-    other: _Record | None = None  # the record a duplicate id clashes with, in another file
-
-
-class _Record:
-    """One raw [[kind]] table being turned into a model object; reports field problems."""
-
-    __slots__ = ("builder", "doc", "id", "index", "kind", "raw")
-
-    def __init__(self, builder: _Builder, doc: _Doc, kind: str, index: int, raw: dict[str, Any]):
-        self.builder, self.doc, self.kind, self.index, self.raw = builder, doc, kind, index, raw
-        value = raw.get("id")
-        self.id: str | None = value if isinstance(value, str) and value else None
-
-    def problem(self, field: str | None, message: str, other: _Record | None = None) -> None:
-        self.builder.pending.append(
-            _Pending(self.doc, self.kind, self.index, self.id, field, message, other)
-        )
-
-    def _get(self, name: str, required: bool) -> Any:
-        value = self.raw.get(name)
-        if value is None and required:
-            self.problem(name, "missing required field")
-        return value
-
-    def text(self, name: str, required: bool = True) -> str | None:
-        value = self.raw.get(name)
-        if type(value) is str and value.strip():
-            return value  # the common case first: a fact base is mostly valid strings
-        if value is None and required:
-            self.problem(name, "missing required field")
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.problem(name, f"expected a string, got {type_name(value)}")
-            return None
-        if not value.strip():
-            self.problem(name, "must not be empty")
-            return None
-        return value
-
-    def texts(self, name: str, required: bool = False) -> tuple[str, ...]:
-        value = self.raw.get(name)
-        if type(value) is list and value:
-            for v in value:  # the common case, checked in one pass
-                if type(v) is not str or not v.strip():
-                    break
-            else:
-                return tuple(value)
-        elif value is None and required:
-            self.problem(name, "missing required field")
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(name, f"expected a list of strings, got {type_name(value)}")
-            return ()
-        if any(not v.strip() for v in value):
-            self.problem(name, "must not contain empty strings")
-        if required and not value:
-            self.problem(name, "must not be empty")
-        return tuple(value)
-
-    def flag(self, name: str) -> bool:
-        value = self._get(name, True)
-        if value is not None and not isinstance(value, bool):
-            self.problem(name, f"expected true or false, got {type_name(value)}")
-        return value is True
-
-    def number(self, name: str) -> int:
-        value = self._get(name, True)
-        if value is None:
-            return 0
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(name, f"expected an integer, got {type_name(value)}")
-            return 0
-        if value < 1:
-            self.problem(name, f"must be 1 or more, got {value}")
-        return value
-
-    def date(self, name: str, required: bool) -> PartialDate | None:
-        value = self._get(name, required)
-        if value is None:
-            return None
-        dates = self.builder.dates
-        if type(value) is str and (known := dates.get(value)) is not None:
-            return known  # dates repeat a lot in a large fact base; PartialDate is immutable
-        try:
-            parsed = PartialDate.parse(value)
-            if type(value) is str:
-                dates[value] = parsed
-            return parsed
-        except ValueError as err:
-            self.problem(name, str(err))
-            return None
-
-    def check_keys(self) -> None:
-        if self.raw.keys() <= _KNOWN[self.kind]:
-            return  # the common case, in one set operation
-        required, optional = FIELDS[self.kind]
-        for key in self.raw:
-            if key not in required and key not in optional:
-                known = ", ".join(required + optional)
-                self.problem(key, f"unknown field (fields of {self.kind}: {known})")
+    severity: str = "error"
+    other: tuple[_Doc, str, int] | None = None  # where a clashing duplicate id is
 
 
 class _Builder:
-    """Collects records from every document, then checks ids and references across them."""
+    """Checks each [[table]] against the schema, then ids and references across files."""
 
     def __init__(self) -> None:
         self.pending: list[_Pending] = []
-        self.records: dict[str, list[Any]] = {kind: [] for kind in KINDS}
-        # id -> (record kind, the _Record it came from)
-        self.ids: dict[str, tuple[str, _Record]] = {}
-        self.refs: list[tuple[_Record, str, str, tuple[str, ...]]] = []
-        self.steps_used: list[tuple[_Record, int]] = []
-        self.dates: dict[str, PartialDate] = {}
+        self.records: dict[Kind, list[JsonRecord]] = {k: [] for k in Kind}
+        # id -> (kind, doc, position)
+        self.ids: dict[str, tuple[Kind, _Doc, int]] = {}
+        self.refs: list[tuple[_Doc, Kind, int, JsonRecord, Field, tuple[str, ...]]] = []
+        self.where: dict[int, tuple[_Doc, Kind, int]] = {}  # id(record) -> its place
+
+    def problem(
+        self, doc: _Doc, kind: Kind | None, index: int, record: str | None, name: str | None,
+        message: str, severity: str = "error",
+    ) -> None:  # fmt: skip
+        table = kind.table if kind is not None else None
+        self.pending.append(_Pending(doc, table, index, record, name, message, severity))
 
     def add_document(self, doc: _Doc) -> None:
         for key, value in doc.data.items():
+            kind = Kind.from_table(key)
             if key == "schema_version":
                 if value != SCHEMA_VERSION:
-                    self.pending.append(
-                        _Pending(
-                            doc, None, 0, None, key, f"must be {SCHEMA_VERSION}, got {value!r}"
-                        )
-                    )
-            elif key not in FIELDS:
-                message = f"unknown table (tables: {', '.join(KINDS)})"
-                self.pending.append(_Pending(doc, None, 0, None, key, message))
+                    message = f"must be {SCHEMA_VERSION}, got {value!r}"
+                    if value == 1:
+                        message += " (version 1 files: see docs/schema.md, 'Version 2')"
+                    self.problem(doc, None, 0, None, key, message)
+            elif kind is None:
+                tables = ", ".join(k.table for k in Kind)
+                self.problem(doc, None, 0, None, key, f"unknown table (tables: {tables})")
             elif not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
                 message = f"expected [[{key}]] tables, got {type_name(value)}"
-                self.pending.append(_Pending(doc, None, 0, None, key, message))
+                self.problem(doc, None, 0, None, key, message)
             else:
-                build = _BUILDERS[key]
                 for index, raw in enumerate(value):
-                    record = _Record(self, doc, key, index, raw)
-                    made = build(self, record)
-                    record.check_keys()
-                    if made is not None:
-                        self.records[key].append(made)
+                    self._add_record(doc, kind, index, raw)
 
-    def identify(self, record: _Record) -> str | None:
-        ident = record.text("id")
-        if ident is None:
-            return None
+    def _add_record(self, doc: _Doc, kind: Kind, index: int, raw: dict[str, Any]) -> None:
+        ident = raw.get("id") if isinstance(raw.get("id"), str) else None
+        record: JsonRecord = {}
+        ok = True
+        for spec in stored(kind):
+            value, good = self._value(doc, kind, index, ident, spec, raw.get(spec.name))
+            ok = ok and good
+            record[spec.name] = value
+        fields = {f.name for f in stored(kind)}
+        for key in raw:
+            if key not in fields:
+                known = ", ".join(f.name for f in stored(kind))
+                self.problem(doc, kind, index, ident, key, f"unknown field (fields: {known})")
+        if record["id"] is not None:
+            ok = self._identify(doc, kind, index, record["id"]) and ok
+        for spec in stored(kind):
+            if spec.type in (REF, REFS) and record[spec.name]:
+                ids = record[spec.name] if spec.type == REFS else [record[spec.name]]
+                self.refs.append((doc, kind, index, record, spec, tuple(ids)))
+        record["origin"] = doc.file.origin
+        if ok:
+            self.records[kind].append(record)
+            self.where[id(record)] = (doc, kind, index)
+
+    def _value(
+        self, doc: _Doc, kind: Kind, index: int, ident: str | None, spec: Field, value: Any
+    ) -> tuple[Any, bool]:
+        """The checked value of one field (its default if absent) and whether it is valid."""
+
+        def bad(message: str) -> tuple[Any, bool]:
+            self.problem(doc, kind, index, ident, spec.name, message)
+            return ([] if spec.is_list else None), False
+
+        if value is None:
+            if spec.required:
+                return bad("missing required field")
+            if spec.type == STATUS:
+                return Status.done.value, True
+            return ([] if spec.is_list else None), True
+        if spec.type in (TEXT, REF, STATUS):
+            if not isinstance(value, str):
+                return bad(f"expected a string, got {type_name(value)}")
+            if not value.strip():
+                return bad("must not be empty")
+            if spec.type == STATUS and value not in _STATUSES:
+                return bad(f"must be one of {', '.join(_STATUSES)}, got {value!r}")
+            return value, True
+        if spec.is_list:
+            if not isinstance(value, list):
+                return bad(f"expected a list of strings, got {type_name(value)}")
+            for item in value:
+                if not isinstance(item, str):
+                    return bad(f"expected a list of strings, got a list with {type_name(item)}")
+                if not item.strip():
+                    return bad("must not contain empty strings")
+            if spec.required and not value:
+                return bad("must not be empty")
+            return list(value), True
+        if spec.type == DATE:
+            try:
+                return parse_date(value), True
+            except ValueError as err:
+                return bad(str(err))
+        if spec.type == INT:
+            if isinstance(value, bool) or not isinstance(value, int):
+                return bad(f"expected an integer, got {type_name(value)}")
+            if not 1 <= value <= 1_000_000:
+                return bad(f"must be between 1 and 1000000, got {value}")
+            return value, True
+        if spec.type == BOOL:
+            if not isinstance(value, bool):
+                return bad(f"expected true or false, got {type_name(value)}")
+            return value, True
+        raise AssertionError(spec.type)  # pragma: no cover - every type is handled above
+
+    def _identify(self, doc: _Doc, kind: Kind, index: int, ident: str) -> bool:
         if not ID_PATTERN.fullmatch(ident):
-            record.problem("id", "must be lowercase kebab-case (letters, digits, hyphens)")
+            message = "must be lowercase kebab-case (letters, digits, hyphens)"
+            self.problem(doc, kind, index, ident, "id", message)
         seen = self.ids.get(ident)
         if seen is not None:
-            other = seen[1]
-            if other.doc is record.doc:
-                record.problem("id", f"duplicate id, already used by a {seen[0][:-1]} in this file")
-            else:
-                message = f"duplicate id, already used by a {seen[0][:-1]} in {other.doc.name}"
-                record.problem("id", message, other)
-            return None
-        self.ids[ident] = (record.kind, record)
-        return ident
-
-    def refer(self, record: _Record, field: str, kinds: str, ids: Iterable[str]) -> None:
-        """Remember references to check once every file is read ("*" = any kind)."""
-        ids = tuple(ids)
-        if ids:
-            self.refs.append((record, field, kinds, ids))
+            other_kind, other_doc, other_index = seen
+            where = "this file" if other_doc is doc else other_doc.name
+            pending = _Pending(
+                doc, kind.table, index, ident, "id",
+                f"duplicate id, already used by a {other_kind.value} in {where}", "error",
+                (other_doc, other_kind.table, other_index),
+            )  # fmt: skip
+            self.pending.append(pending)
+            return False
+        self.ids[ident] = (kind, doc, index)
+        return True
 
     def cross_check(self) -> None:
-        for record, field, kinds, ids in self.refs:
+        for doc, kind, index, record, spec, ids in self.refs:
             for ident in ids:
                 seen = self.ids.get(ident)
                 if seen is None:
-                    what = "record" if kinds == "*" else kinds[:-1]
-                    record.problem(field, f"unknown {what} {ident!r}")
-                elif kinds != "*" and seen[0] != kinds:
-                    record.problem(field, f"{ident!r} is a {seen[0][:-1]}, not a {kinds[:-1]}")
-        steps = {s.step for s in self.records["lunar_steps"]}
-        for record, step in self.steps_used:
-            if step not in steps:
-                record.problem("step", f"unknown lunar step {step}")
+                    what = spec.to[0].value if len(spec.to) == 1 else "record"
+                    self.problem(
+                        doc, kind, index, record["id"], spec.name, f"unknown {what} {ident!r}"
+                    )
+                elif spec.to and seen[0] not in spec.to:
+                    message = f"{ident!r} is a {seen[0].value}, not a {spec.to[0].value}"
+                    self.problem(doc, kind, index, record["id"], spec.name, message)
+        self._check_steps()
+        self._resolve_statements()
+        self._check_dates()
+        self._check_citations()
+
+    def _check_steps(self) -> None:
+        steps: set[int] = set()
+        for step in self.records[Kind.lunar_step]:
+            if step["step"] in steps:
+                self._record_problem(step, "step", f"duplicate lunar step {step['step']}")
+            steps.add(step["step"])
+        for mission in self.records[Kind.mission]:
+            if mission["step"] is not None and mission["step"] not in steps:
+                self._record_problem(mission, "step", f"unknown lunar step {mission['step']}")
+
+    def _resolve_statements(self) -> None:
+        """A statement's date and milestone come from its occasion: one occasion, one date."""
+        occasions = {o["id"]: o for o in self.records[Kind.occasion]}
+        for statement in self.records[Kind.statement]:
+            occasion = occasions.get(statement["occasion"] or "")
+            statement["occasion_name"] = occasion["name"] if occasion else None
+            if occasion is None:
+                continue
+            if statement["date"] is None:
+                statement["date"] = occasion["date"]
+            elif occasion["date"] is not None and statement["date"] != occasion["date"]:
+                message = (
+                    f"date {statement['date']!r} differs from its occasion's "
+                    f"{occasion['date']!r}: give the date on the occasion only"
+                )
+                self._record_problem(statement, "date", message)
+            if statement["milestone"] is None:
+                statement["milestone"] = occasion["milestone"]
+
+    def _check_dates(self) -> None:
+        """Nothing dated after today unless planned; a planned date that has passed warns."""
+        now = today()
+        for kind, name in ((Kind.milestone, "date"), (Kind.mission, "launch_date")):
+            for record in self.records[kind]:
+                date = record[name]
+                if date is None:
+                    continue
+                planned = record["status"] == Status.planned
+                if date[: len(now)] > now[: len(date)] and not planned:
+                    message = f'{date} is after today ({now}): mark it status = "planned"'
+                    self._record_problem(record, name, message)
+                elif planned and date < now[: len(date)]:
+                    message = f"planned for {date}, which has passed: update its status"
+                    self._record_problem(record, name, message, "warning")
+
+    def _check_citations(self) -> None:
+        """A shipped or --data source that nothing cites is a mistake (personal ones may wait)."""
+        cited: set[str] = set()
+        for kind in Kind:
+            if any(f.name == "sources" for f in stored(kind)):
+                for record in self.records[kind]:
+                    cited.update(record["sources"])
+        for source in self.records[Kind.source]:
+            if source["id"] not in cited and source["origin"] != PERSONAL:
+                self._record_problem(source, "id", "no record cites this source")
+
+    def _record_problem(
+        self, record: JsonRecord, name: str, message: str, severity: str = "error"
+    ) -> None:
+        doc, kind, index = self.where[id(record)]
+        self.problem(doc, kind, index, record["id"], name, message, severity)
 
     def located_problems(self) -> list[Problem]:
         if not self.pending:
             return []
         indexes: dict[int, _LineIndex] = {}
-        problems = []
 
         def index(doc: _Doc) -> _LineIndex:
             if id(doc) not in indexes:
                 indexes[id(doc)] = _LineIndex(doc.text)
             return indexes[id(doc)]
 
+        problems = []
         for p in self.pending:
-            line = index(p.doc).find(p.kind, p.position, p.field)
+            line = index(p.doc).find(p.table, p.position, p.field)
             message = p.message
             if p.other is not None:
-                where = index(p.other.doc).find(p.other.kind, p.other.index, "id")
+                other_doc, other_table, other_index = p.other
+                where = index(other_doc).find(other_table, other_index, "id")
                 message += f":{where}" if where is not None else ""
-            problems.append(Problem(p.doc.name, message, line, None, p.record, p.field))
-        # file by file, top to bottom (reference problems are found last, after every file)
+            problems.append(Problem(p.doc.name, message, line, None, p.record, p.field, p.severity))
         order = {name: i for i, name in enumerate(dict.fromkeys(p.doc.name for p in self.pending))}
         problems.sort(key=lambda p: (order[p.file], p.line or 0))
         return problems
-
-    def factbase(self, files: tuple[str, ...]) -> FactBase:
-        r = self.records
-        return FactBase(
-            files=files,
-            sources=tuple(r["sources"]),
-            topics=tuple(r["topics"]),
-            programs=tuple(r["programs"]),
-            milestones=tuple(r["milestones"]),
-            statements=tuple(r["statements"]),
-            lunar_steps=tuple(r["lunar_steps"]),
-            missions=tuple(r["missions"]),
-        )
-
-
-def _source(b: _Builder, r: _Record) -> Source | None:
-    ident, title, publisher = b.identify(r), r.text("title"), r.text("publisher")
-    author, url, note = r.text("author", False), r.text("url", False), r.text("note", False)
-    published = r.date("published", False)
-    if ident is None or title is None or publisher is None:
-        return None
-    return Source(ident, title, publisher, author, published, url, note, r.doc.file.origin)
-
-
-def _topic(b: _Builder, r: _Record) -> Topic | None:
-    ident, description = b.identify(r), r.text("description")
-    if ident is None or description is None:
-        return None
-    return Topic(ident, description, r.doc.file.origin)
-
-
-def _program(b: _Builder, r: _Record) -> Program | None:
-    ident, name = b.identify(r), r.text("name")
-    description, aliases = r.text("description", False) or "", r.texts("aliases")
-    if ident is None or name is None:
-        return None
-    return Program(ident, name, description, aliases, r.doc.file.origin)
-
-
-def _milestone(b: _Builder, r: _Record) -> Milestone | None:
-    ident, date = b.identify(r), r.date("date", True)
-    title, summary, program = r.text("title"), r.text("summary"), r.text("program")
-    tags, sources = r.texts("tags"), r.texts("sources", True)
-    aliases, related = r.texts("aliases"), r.texts("related")
-    b.refer(r, "sources", "sources", sources)
-    b.refer(r, "related", "*", related)
-    if program is not None:
-        b.refer(r, "program", "programs", (program,))
-    if ident is None or date is None or title is None or summary is None or program is None:
-        return None
-    return Milestone(
-        ident, date, title, summary, program, tags, sources, aliases, related, r.doc.file.origin
-    )
-
-
-def _statement(b: _Builder, r: _Record) -> Statement | None:
-    ident, speaker, occasion = b.identify(r), r.text("speaker"), r.text("occasion")
-    text, verbatim = r.text("text"), r.flag("verbatim")
-    topics, sources = r.texts("topics", True), r.texts("sources", True)
-    date, excerpt, milestone = (
-        r.date("date", False),
-        r.text("excerpt", False),
-        r.text("milestone", False),
-    )
-    b.refer(r, "topics", "topics", topics)
-    b.refer(r, "sources", "sources", sources)
-    if milestone is not None:
-        b.refer(r, "milestone", "milestones", (milestone,))
-    if ident is None or speaker is None or occasion is None or text is None:
-        return None
-    return Statement(
-        ident,
-        text,
-        speaker,
-        occasion,
-        verbatim,
-        topics,
-        sources,
-        date,
-        excerpt,
-        milestone,
-        r.doc.file.origin,
-    )
-
-
-def _lunar_step(b: _Builder, r: _Record) -> LunarStep | None:
-    ident, step, name, goal = b.identify(r), r.number("step"), r.text("name"), r.text("goal")
-    sources = r.texts("sources", True)
-    b.refer(r, "sources", "sources", sources)
-    if any(s.step == step for s in b.records["lunar_steps"]):
-        r.problem("step", f"duplicate lunar step {step}")
-        return None
-    if ident is None or name is None or goal is None or step == 0:
-        return None
-    return LunarStep(ident, step, name, goal, sources, r.doc.file.origin)
-
-
-def _mission(b: _Builder, r: _Record) -> Mission | None:
-    ident, name, step = b.identify(r), r.text("name"), r.number("step")
-    launch = r.date("launch_date", False)
-    achievements, aliases = r.texts("achievements"), r.texts("aliases")
-    sources = r.texts("sources", True)
-    b.refer(r, "sources", "sources", sources)
-    if step:
-        b.steps_used.append((r, step))
-    if ident is None or name is None or step == 0:
-        return None
-    return Mission(ident, name, step, launch, achievements, aliases, sources, r.doc.file.origin)
-
-
-_BUILDERS: dict[str, Callable[[_Builder, _Record], Any]] = {
-    "sources": _source,
-    "topics": _topic,
-    "programs": _program,
-    "milestones": _milestone,
-    "statements": _statement,
-    "lunar_steps": _lunar_step,
-    "missions": _mission,
-}
 
 
 # --- locating problems ---------------------------------------------------------------------
@@ -546,7 +445,7 @@ _KEY = r"""\s*["']?([A-Za-z0-9_-]+)["']?\s*="""
 
 
 class _LineIndex:
-    """Where each [[kind]] record and each of its keys starts in a TOML text (best effort)."""
+    """Where each [[table]] record and each of its keys starts in a TOML text (best effort)."""
 
     def __init__(self, text: str) -> None:
         self.headers: dict[tuple[str | None, int], int] = {}
@@ -561,19 +460,19 @@ class _LineIndex:
                 in_multiline = quotes % 2 == 0
                 continue
             if header := header_re.match(line):
-                kind = header.group(1)
-                current = (kind, counts.get(kind, 0))
-                counts[kind] = current[1] + 1
+                table = header.group(1)
+                current = (table, counts.get(table, 0))
+                counts[table] = current[1] + 1
                 self.headers[current] = number
-                self.keys.setdefault((None, 0, kind), number)
-            elif table := table_re.match(line):
-                current = (table.group(1), -1)
-                self.keys.setdefault((None, 0, table.group(1)), number)
+                self.keys.setdefault((None, 0, table), number)
+            elif match := table_re.match(line):
+                current = (match.group(1), -1)
+                self.keys.setdefault((None, 0, match.group(1)), number)
             elif key := key_re.match(line):
                 self.keys.setdefault((*current, key.group(1)), number)
             in_multiline = quotes % 2 == 1
 
-    def find(self, kind: str | None, index: int, field: str | None) -> int | None:
-        if field is not None and (line := self.keys.get((kind, index, field))) is not None:
+    def find(self, table: str | None, index: int, name: str | None) -> int | None:
+        if name is not None and (line := self.keys.get((table, index, name))) is not None:
             return line
-        return self.headers.get((kind, index))
+        return self.headers.get((table, index))

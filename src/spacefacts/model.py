@@ -1,12 +1,193 @@
-"""Typed, immutable records of the fact base, and their JSON shapes (the documented contract)."""
+"""The schema: one definition per record kind, from which everything else is derived.
+
+The loader and the validator (factbase), the SQLite tables and the JSON contract (db), the
+table columns (render), the fact-file writer (store) and the reference in docs/ all read
+SCHEMA. A record is a plain dict in its kind's JSON shape (JsonRecord): the fields of SCHEMA
+in order, then "origin".
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
 JsonRecord = dict[str, Any]
+
+
+class Kind(StrEnum):
+    """A kind of record. Its value is the JSON name; `table` is its [[table]] in a fact file."""
+
+    source = "source"
+    topic = "topic"
+    program = "program"
+    occasion = "occasion"
+    milestone = "milestone"
+    statement = "statement"
+    lunar_step = "lunar_step"
+    mission = "mission"
+
+    @property
+    def table(self) -> str:
+        return f"{self.value}s"
+
+    @classmethod
+    def from_table(cls, name: str) -> Kind | None:
+        """The kind whose [[table]] is `name` ("milestones" -> milestone), or None."""
+        return next((k for k in cls if k.table == name), None)
+
+
+class Status(StrEnum):
+    """Whether a dated thing happened: the timeline marks anything but `done`."""
+
+    done = "done"
+    planned = "planned"
+    active = "active"  # launched and still working (missions)
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+# Field types: how a TOML value is checked and stored.
+TEXT, TEXTS, DATE, INT, BOOL, STATUS = "text", "texts", "date", "int", "bool", "status"
+REF, REFS = "ref", "refs"  # an id, a list of ids, of the kinds in Field.to (empty: any kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field of a record kind."""
+
+    name: str
+    type: str
+    required: bool = False
+    to: tuple[Kind, ...] = ()  # the kinds a ref/refs field points to; () for any
+    derived: bool = False  # computed when loading (JSON only): never written in a fact file
+    help: str = ""
+
+    @property
+    def is_list(self) -> bool:
+        return self.type in (TEXTS, REFS)
+
+
+def _f(name: str, type_: str, help_: str, *, req: bool = False, to: tuple[Kind, ...] = ()) -> Field:
+    return Field(name, type_, req, to, False, help_)
+
+
+def _derived(name: str, type_: str, help_: str) -> Field:
+    return Field(name, type_, False, (), True, help_)
+
+
+_ID = _f("id", TEXT, "Unique, stable kebab-case id.", req=True)
+_SOURCES = _f("sources", REFS, "Ids of the sources it cites.", req=True, to=(Kind.source,))
+_ALIASES = _f("aliases", TEXTS, "Other names (Chinese names, abbreviations).")
+_STATUS = _f("status", STATUS, "done, planned, active, failed or cancelled (default done).")
+
+SCHEMA: dict[Kind, tuple[Field, ...]] = {
+    Kind.source: (
+        _ID,
+        _f("title", TEXT, "Title of the work.", req=True),
+        _f("publisher", TEXT, "Who published it.", req=True),
+        _f("author", TEXT, "Who wrote it."),
+        _f("published", DATE, "Publication date."),
+        _f("url", TEXT, "Where to read it."),
+        _f("note", TEXT, "What it supports: the sentence, the date as the source gives it."),
+        _derived("cited_by", INT, "How many records cite it."),
+    ),
+    Kind.topic: (
+        _ID,
+        _f("description", TEXT, "What statements on this topic are about.", req=True),
+        _derived("statements", INT, "How many statements have this topic."),
+    ),
+    Kind.program: (
+        _ID,
+        _f("name", TEXT, "Full name.", req=True),
+        _f("description", TEXT, "One sentence."),
+        _ALIASES,
+        _derived("milestones", INT, "How many milestones belong to it."),
+        _derived("missions", INT, "How many missions belong to it."),
+    ),
+    Kind.occasion: (
+        _ID,
+        _f("name", TEXT, "What the occasion was: a message, a meeting, a talk.", req=True),
+        _f("date", DATE, "When (Beijing time)."),
+        _f("milestone", REF, "The milestone it belongs to.", to=(Kind.milestone,)),
+        _SOURCES,
+        _derived("statements", INT, "How many statements were made at it."),
+    ),
+    Kind.milestone: (
+        _ID,
+        _f("date", DATE, "YYYY, YYYY-MM or YYYY-MM-DD, Beijing time.", req=True),
+        _f("title", TEXT, "One line.", req=True),
+        _f("summary", TEXT, "One to three sentences.", req=True),
+        _f("program", REF, "The program it belongs to.", req=True, to=(Kind.program,)),
+        _STATUS,
+        _f("tags", TEXTS, "Free lowercase words."),
+        _SOURCES,
+        _ALIASES,
+        _f("related", REFS, "Ids of related records of any kind."),
+        _f("outcome", REF, "What became of a plan or expectation.", to=(Kind.milestone,)),
+    ),
+    Kind.statement: (
+        _ID,
+        _f("text", TEXT, "The words (verbatim) or their content (reported).", req=True),
+        _f("speaker", TEXT, "Who said it.", req=True),
+        _f("date", DATE, "When; taken from the occasion when it has one."),
+        _f("occasion", REF, "The occasion it was said at.", to=(Kind.occasion,)),
+        _f("topics", REFS, "Topics of the vocabulary.", req=True, to=(Kind.topic,)),
+        _f("verbatim", BOOL, "true: the source quotes these exact words.", req=True),
+        _SOURCES,
+        _f("excerpt", TEXT, "The source's sentence it is taken from."),
+        _f("milestone", REF, "The milestone it was said at.", to=(Kind.milestone,)),
+        _derived("occasion_name", TEXT, "The occasion's name."),
+    ),
+    Kind.lunar_step: (
+        _ID,
+        _f("step", INT, "1, 2 or 3.", req=True),
+        _f("name", TEXT, "Name of the step.", req=True),
+        _f("goal", TEXT, "What the step set out to do.", req=True),
+        _SOURCES,
+        _derived("missions", TEXTS, "Ids of its missions, in launch order."),
+    ),
+    Kind.mission: (
+        _ID,
+        _f("name", TEXT, "Name of the craft or flight.", req=True),
+        _f("program", REF, "The program it belongs to.", req=True, to=(Kind.program,)),
+        _f("type", TEXT, "orbiter, lander and rover, crewed spacecraft, ..."),
+        _f("step", INT, "The lunar step (1-3) it belongs to, for the three-step missions."),
+        _STATUS,
+        _f("launch_date", DATE, "Launch date (Beijing time)."),
+        _f("end_date", DATE, "Landing, return or end date (Beijing time)."),
+        _f("crew", TEXTS, "Astronauts aboard."),
+        _f("achievements", TEXTS, "Key achievements, one phrase each."),
+        _ALIASES,
+        _SOURCES,
+    ),
+}
+
+# What JSON records of the listing commands carry besides the kinds above.
+EXTRA_FIELDS: dict[str, tuple[str, ...]] = {
+    "hit": ("kind", "id", "date", "title", "snippet", "score"),
+    "anniversary": ("kind", "id", "date", "title", "years_ago"),
+    "stat": ("group", "value", "count"),
+    "problem": ("file", "line", "column", "id", "field", "message", "severity"),
+    "speaker": ("speaker", "statements", "first", "last"),
+}
+
+
+def fields_of(kind: str) -> tuple[str, ...]:
+    """The JSON fields of a kind, in output order (the documented contract)."""
+    if kind in EXTRA_FIELDS:
+        return EXTRA_FIELDS[kind]
+    return (*(f.name for f in SCHEMA[Kind(kind)]), "origin")
+
+
+def detail_fields(kind: str) -> tuple[str, ...]:
+    """One record shown in full: its kind's fields, its citations and relations."""
+    return ("kind", *fields_of(kind), "citations", "relations")
+
+
+def stored(kind: Kind) -> tuple[Field, ...]:
+    """The fields a fact file holds for `kind` (not the derived ones)."""
+    return tuple(f for f in SCHEMA[kind] if not f.derived)
 
 
 def type_name(value: object) -> str:
@@ -16,316 +197,54 @@ def type_name(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-class Value:
-    """__eq__, __hash__ and __repr__ as @dataclass writes them, written once for every record.
+def parse_date(value: object) -> str:
+    """A date as "YYYY", "YYYY-MM" or "YYYY-MM-DD" (checked); raise ValueError if it is not."""
+    if not isinstance(value, str):
+        import datetime as dt
 
-    @dataclass compiles these three per class with exec() at import; shared, they save ~3 ms of
-    every run's start-up (bench/run.py). dataclasses.fields, replace and asdict work as usual.
-    """
+        if isinstance(value, dt.datetime):
+            raise ValueError("expected a date, not a date-time")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        raise ValueError(f"expected a date string, got {type_name(value)}")
+    parts = value.split("-")
+    if (
+        len(parts) > 3
+        or len(parts[0]) != 4
+        or any(len(p) != 2 for p in parts[1:])
+        or not all(p.isdigit() and p.isascii() for p in parts)
+    ):
+        raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(p) for p in (*parts, "0", "0")[:3])
+    if len(parts) > 1 and not 1 <= month <= 12:
+        raise ValueError(f"{value!r} has no month {month}")
+    if len(parts) > 2:
+        import calendar
 
-    __slots__ = ()
-
-    def _fields(self, flag: str) -> tuple[str, ...]:
-        fields = getattr(self, "__dataclass_fields__", {})
-        return tuple(name for name, f in fields.items() if getattr(f, flag))
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        names = self._fields("compare")
-        return all(getattr(self, n) == getattr(other, n) for n in names)
-
-    def __hash__(self) -> int:
-        return hash(tuple(getattr(self, n) for n in self._fields("compare")))
-
-    def __repr__(self) -> str:
-        values = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields("repr"))
-        return f"{type(self).__qualname__}({values})"
-
-
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class PartialDate(Value):
-    """A date known to the year, the month or the day."""
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-
-    @classmethod
-    def parse(cls, value: object) -> PartialDate:
-        """Parse "YYYY", "YYYY-MM", "YYYY-MM-DD" or a TOML date; raise ValueError if impossible."""
-        if not isinstance(value, str):
-            import datetime as dt  # TOML dates are rare here: pay for datetime only then
-
-            if isinstance(value, dt.datetime):
-                raise ValueError("expected a date, not a date-time")
-            if isinstance(value, dt.date):
-                return cls(value.year, value.month, value.day)
-            raise ValueError(f"expected a date string, got {type_name(value)}")
-        parts = value.split("-")
-        if (
-            len(parts) > 3
-            or len(parts[0]) != 4
-            or any(len(p) != 2 for p in parts[1:])
-            or not all(p.isdigit() and p.isascii() for p in parts)
-        ):
-            raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
-        year = int(parts[0])
-        month = int(parts[1]) if len(parts) > 1 else None
-        day = int(parts[2]) if len(parts) > 2 else None
-        if month is not None and not 1 <= month <= 12:
-            raise ValueError(f"{value!r} has no month {month}")
-        if day is not None and month is not None:
-            import calendar
-
-            last = calendar.monthrange(year, month)[1]
-            if not 1 <= day <= last:
-                raise ValueError(f"{value!r} is not a day of the calendar")
-        return cls(year, month, day)
-
-    @property
-    def key(self) -> tuple[int, int, int]:
-        """Chronological sort key; a coarser date sorts before the finer dates inside it."""
-        return (self.year, self.month or 0, self.day or 0)
-
-    def iso(self) -> str:
-        text = f"{self.year:04d}"
-        if self.month is not None:
-            text += f"-{self.month:02d}"
-        if self.day is not None:
-            text += f"-{self.day:02d}"
-        return text
-
-    def __str__(self) -> str:
-        return self.iso()
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            raise ValueError(f"{value!r} is not a day of the calendar")
+    return value
 
 
-def _iso(date: PartialDate | None) -> str | None:
-    return date.iso() if date is not None else None
+def date_parts(iso: str) -> tuple[int, int | None, int | None]:
+    """(year, month or None, day or None) of a checked date string."""
+    parts = [int(p) for p in iso.split("-")]
+    return parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Source(Value):
-    """A publication a record cites."""
-
-    id: str
-    title: str
-    publisher: str
-    author: str | None = None
-    published: PartialDate | None = None
-    url: str | None = None
-    note: str | None = None
-    origin: str = ""
-
-    def as_record(self, cited_by: int | None = None) -> JsonRecord:
-        """The source's JSON shape; `cited_by` is how many records cite it, when counted."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "publisher": self.publisher,
-            "author": self.author,
-            "published": _iso(self.published),
-            "url": self.url,
-            "note": self.note,
-            "cited_by": cited_by,
-            "origin": self.origin,
-        }
+def record_date(kind: str, record: JsonRecord) -> str | None:
+    """The date a record is placed at: a milestone's, a mission's launch, a source's."""
+    if kind == "mission":
+        return record.get("launch_date")
+    if kind == "source":
+        return record.get("published")
+    return record.get("date")
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Topic(Value):
-    """A topic of the controlled vocabulary that statements are tagged with."""
+def record_title(kind: str, record: JsonRecord) -> str:
+    """A record as a one-line title."""
+    if kind == "statement":
+        from spacefacts.text import shorten
 
-    id: str
-    description: str
-    origin: str = ""
-
-
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Program(Value):
-    """A space program (Chang'e, Tianwen, ...): milestones belong to one."""
-
-    id: str
-    name: str
-    description: str = ""
-    aliases: tuple[str, ...] = ()
-    origin: str = ""
-
-
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Milestone(Value):
-    """An event of the timeline, dated at the precision its source gives."""
-
-    id: str
-    date: PartialDate
-    title: str
-    summary: str
-    program: str
-    tags: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()
-    origin: str = ""
-
-    def as_record(self) -> JsonRecord:
-        return {
-            "id": self.id,
-            "date": self.date.iso(),
-            "title": self.title,
-            "summary": self.summary,
-            "program": self.program,
-            "tags": list(self.tags),
-            "sources": list(self.sources),
-            "aliases": list(self.aliases),
-            "related": list(self.related),
-            "origin": self.origin,
-        }
-
-
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Statement(Value):
-    """An attributed statement: a verbatim quote or reported speech."""
-
-    id: str
-    text: str
-    speaker: str
-    occasion: str
-    verbatim: bool
-    topics: tuple[str, ...]
-    sources: tuple[str, ...]
-    date: PartialDate | None = None
-    excerpt: str | None = None
-    milestone: str | None = None
-    origin: str = ""
-
-    def as_record(self) -> JsonRecord:
-        return {
-            "id": self.id,
-            "text": self.text,
-            "speaker": self.speaker,
-            "date": _iso(self.date),
-            "occasion": self.occasion,
-            "topics": list(self.topics),
-            "verbatim": self.verbatim,
-            "sources": list(self.sources),
-            "excerpt": self.excerpt,
-            "milestone": self.milestone,
-            "origin": self.origin,
-        }
-
-
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Mission(Value):
-    """A lunar mission, part of one step of the lunar program."""
-
-    id: str
-    name: str
-    step: int
-    launch_date: PartialDate | None
-    achievements: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    origin: str = ""
-
-    def as_record(self) -> JsonRecord:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "step": self.step,
-            "launch_date": _iso(self.launch_date),
-            "achievements": list(self.achievements),
-            "aliases": list(self.aliases),
-            "sources": list(self.sources),
-            "origin": self.origin,
-        }
-
-
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class LunarStep(Value):
-    """One of the three steps of the lunar program."""
-
-    id: str
-    step: int
-    name: str
-    goal: str
-    sources: tuple[str, ...] = ()
-    origin: str = ""
-
-
-class FactIndex(NamedTuple):
-    """What the queries filter and sort on, precomputed (by the cache) for a large fact base.
-
-    Positions refer to FactBase.milestones and FactBase.statements; with an index, a query
-    decodes only the records it returns (the cache decodes records lazily).
-    """
-
-    milestone_order: Sequence[int]  # timeline order: (date, id)
-    milestone_program: Sequence[str]
-    milestone_year: Sequence[int]
-    statement_order: Sequence[int]  # chronological, undated last, file order among equals
-    statement_topics: Sequence[tuple[str, ...]]
-    statement_speaker: Sequence[str]
-
-
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class FactBase(Value):
-    """Every record of one or more fact files, validated; lists keep file order.
-
-    Sequences are tuples when parsed from TOML, lazy sequences when read from the cache.
-    """
-
-    files: tuple[str, ...] = ()
-    sources: Sequence[Source] = ()
-    topics: Sequence[Topic] = ()
-    programs: Sequence[Program] = ()
-    milestones: Sequence[Milestone] = ()
-    statements: Sequence[Statement] = ()
-    lunar_steps: Sequence[LunarStep] = ()
-    missions: Sequence[Mission] = ()
-    index: FactIndex | None = field(default=None, compare=False, repr=False)
-
-    def missions_of(self, step: LunarStep) -> list[Mission]:
-        """The missions of a lunar step, in launch order (undated last)."""
-        found = [m for m in self.missions if m.step == step.step]
-        return sorted(found, key=lambda m: m.launch_date.key if m.launch_date else (9999, 0, 0))
-
-    def step_record(self, step: LunarStep) -> JsonRecord:
-        return {
-            "step": step.step,
-            "id": step.id,
-            "name": step.name,
-            "goal": step.goal,
-            "missions": [m.as_record() for m in self.missions_of(step)],
-            "sources": list(step.sources),
-            "origin": step.origin,
-        }
-
-
-# The JSON contract: the fields of each record kind, in output order (README.md documents them).
-RECORD_FIELDS: dict[str, tuple[str, ...]] = {
-    "milestone": (
-        "id", "date", "title", "summary", "program", "tags", "sources", "aliases", "related",
-        "origin",
-    ),
-    "statement": (
-        "id", "text", "speaker", "date", "occasion", "topics", "verbatim", "sources", "excerpt",
-        "milestone", "origin",
-    ),
-    "lunar_step": ("step", "id", "name", "goal", "missions", "sources", "origin"),
-    "topic": ("id", "description", "statements", "origin"),
-    "source": (
-        "id", "title", "publisher", "author", "published", "url", "note", "cited_by", "origin",
-    ),
-    "mission": (
-        "id", "name", "step", "launch_date", "achievements", "aliases", "sources", "origin",
-    ),
-    "hit": ("kind", "id", "date", "title", "snippet", "score"),
-    "anniversary": ("kind", "id", "date", "title", "years_ago"),
-    "stat": ("group", "value", "count"),
-    "problem": ("file", "line", "column", "id", "field", "message"),
-}  # fmt: skip
-
-
-def detail_fields(kind: str) -> tuple[str, ...]:
-    """The fields of one record shown in full: its kind's fields, its citations and relations."""
-    return ("kind", *RECORD_FIELDS[kind], "citations", "relations")
+        return f"{record['speaker']}: {shorten(record['text'], 90)}"
+    return str(record.get("title") or record.get("name") or record.get("id"))

@@ -1,66 +1,35 @@
-"""Pure functions over a FactBase: look-ups, filters, ordering and text folding."""
+"""Questions asked of the compiled fact base: filters, look-ups, relations, anniversaries.
+
+Functions take a db.Database and plain values and return records in their JSON shape; they
+print nothing. Filtering and ordering happen in SQL, so a large fact base is never decoded
+whole for a short answer.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from itertools import islice
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Any
 
+from spacefacts.db import Database
 from spacefacts.errors import BadValueError, UnknownValueError
 from spacefacts.model import (
-    FactBase,
-    FactIndex,
     JsonRecord,
-    LunarStep,
-    Milestone,
-    Mission,
-    PartialDate,
-    Program,
-    Source,
-    Statement,
-    Topic,
+    Kind,
+    Status,
+    date_parts,
+    parse_date,
+    record_date,
+    record_title,
 )
+from spacefacts.text import close_matches, fold
 
-if TYPE_CHECKING:
-    import datetime as dt
-
-_LAST = (10_000, 0, 0)  # sort key for records without a date: after every dated one
-
-
-# Every ASCII character that is not a letter or a digit, to delete.
-_ASCII_NOT_ALNUM = dict.fromkeys(i for i in range(128) if not chr(i).isalnum())
-
-
-def fold(text: str) -> str:
-    """Fold text for matching: case, accents, apostrophes, hyphens and spaces do not count.
-
-    "Chang’e-5", "Chang'e 5", "change5" and "CHANGE 5" all fold to "change5".
-    """
-    if text.isascii():  # NFKD changes no ASCII text, and casefold() is lower() there
-        return text.lower().translate(_ASCII_NOT_ALNUM)  # one C call: 2.5x re.sub
-    import re  # here, not at import: most runs never fold text
-    import unicodedata
-
-    # [\W_] is exactly "not str.isalnum()" for every code point (checked in test_query).
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKD", text.casefold()))
-
-
-def _words(text: str) -> set[str]:
-    """The folded words of a name: "Xi Jinping" -> {"xi", "jinping"}."""
-    return {fold(word) for word in text.split()} - {""}
-
-
-def close_matches(value: str, known: Iterable[str], n: int = 3) -> list[str]:
-    """The known values closest to `value`, best first (for "did you mean ...")."""
-    import difflib
-
-    return difflib.get_close_matches(value.casefold(), list(known), n=n, cutoff=0.7)
+LUNAR_PROGRAMS = ("change", "crewed-lunar", "ilrs")  # what `lunar` shows after the three steps
+AFTER_STEPS = "after-the-three-steps"
 
 
 def lookup(what: str, value: str, names: dict[str, str], shown: Sequence[str]) -> str:
-    """`value` if it is one of the ids `shown`, else the id its folded form names in `names`
-    (folded name -> id); raise with suggestions if neither. An exact id wins over a folded
-    match: ids such as "a-1" and "a1" fold alike."""
+    """`value` if it is one of `shown`, else the id its folded form names in `names`; raise
+    with suggestions if neither. An exact id wins over a folded match."""
     if value in shown:
         return value
     found = names.get(fold(value))
@@ -69,416 +38,411 @@ def lookup(what: str, value: str, names: dict[str, str], shown: Sequence[str]) -
     raise UnknownValueError(what, value, shown, close_matches(value, shown))
 
 
-def find_topic(factbase: FactBase, name: str) -> Topic:
-    """The topic called `name`, case-insensitively."""
-    topics = {t.id: t for t in factbase.topics}
-    names = {fold(t): t for t in topics}
-    return topics[lookup("topic", name, names, list(topics))]
+def find_topic(database: Database, name: str) -> str:
+    ids = database.ids([Kind.topic])
+    return lookup("topic", name, {fold(i): i for i in ids}, ids)
 
 
-def find_program(factbase: FactBase, name: str) -> Program:
-    """The program whose id, name or one of its aliases is `name` (folded)."""
-    programs = {p.id: p for p in factbase.programs}
+def find_program(database: Database, name: str) -> str:
+    """The id of the program whose id, name or alias is `name` (folded)."""
+    programs = database.select(Kind.program)
     names: dict[str, str] = {}
-    for program in factbase.programs:
-        for label in (program.id, program.name, *program.aliases):
-            names.setdefault(fold(label), program.id)
-    return programs[lookup("program", name, names, list(programs))]
+    for p in programs:
+        for label in (p["id"], p["name"], *p["aliases"]):
+            names.setdefault(fold(label), p["id"])
+    return lookup("program", name, names, [p["id"] for p in programs])
+
+
+def find_kind(name: str, kinds: Sequence[Kind]) -> Kind:
+    """One of `kinds` by its name or plural, in any case ("Milestones" -> milestone)."""
+    names: dict[str, str] = {}
+    for kind in kinds:
+        names[fold(kind.value)] = kind.value
+        names[fold(kind.table)] = kind.value
+    return Kind(lookup("kind", name, names, [k.value for k in kinds]))
+
+
+def bound(text: str | None, option: str) -> str | None:
+    """A --since/--until value: YYYY, YYYY-MM or YYYY-MM-DD."""
+    if text is None:
+        return None
+    try:
+        return parse_date(text.strip())
+    except ValueError:
+        raise BadValueError(f"{option} {text!r}: give YYYY, YYYY-MM or YYYY-MM-DD") from None
+
+
+def _date_where(
+    column: str, since: str | None, until: str | None, year: int | None
+) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if since is not None:
+        where.append(f"{column} >= ?")
+        params.append(since)
+    if until is not None:  # "2020-05" includes every day of May 2020
+        where.append(f"{column} < ?")
+        params.append(until + "~")
+    if year is not None:
+        where.append(f"substr({column}, 1, 4) = ?")
+        params.append(f"{year:04d}")
+    return where, params
 
 
 def timeline(
-    factbase: FactBase,
+    database: Database,
     program: str | None = None,
-    since: int | None = None,
-    until: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    year: int | None = None,
+    tag: str | None = None,
+    status: str | None = None,
+    reverse: bool = False,
     limit: int | None = None,
-) -> list[Milestone]:
-    """Milestones in chronological order, filtered by program and by year (inclusive)."""
-    wanted = find_program(factbase, program).id if program is not None else None
-    index = factbase.index
-    if index is not None:
-        programs, years = index.milestone_program, index.milestone_year
-        hits = (
-            i
-            for i in index.milestone_order
-            if (wanted is None or programs[i] == wanted)
-            and (since is None or years[i] >= since)
-            and (until is None or years[i] <= until)
-        )
-        return [factbase.milestones[i] for i in islice(hits, limit)]
-    found = [
-        m
-        for m in factbase.milestones
-        if (wanted is None or m.program == wanted)
-        and (since is None or m.date.year >= since)
-        and (until is None or m.date.year <= until)
-    ]
-    if limit is not None and limit < len(found) // 8:
-        import heapq  # a partial sort: `--limit 10` of 100,000 need not sort them all
-
-        return heapq.nsmallest(limit, found, key=_milestone_order)
-    found.sort(key=_milestone_order)
-    return found[:limit] if limit is not None else found
+) -> list[JsonRecord]:
+    """Milestones in chronological order (date, then id), filtered."""
+    where, params = _date_where("date", since, until, year)
+    if program is not None:
+        where.append("program = ?")
+        params.append(find_program(database, program))
+    if tag is not None:
+        where.append("EXISTS (SELECT 1 FROM json_each(milestone.tags) WHERE value = ?)")
+        params.append(tag.strip().lower())
+    if status is not None:
+        where.append("status = ?")
+        params.append(status)
+    order = "date DESC, id DESC" if reverse else "date, id"
+    return database.select(Kind.milestone, " AND ".join(where), params, order, limit)
 
 
 def statements(
-    factbase: FactBase,
+    database: Database,
     topic: str | None = None,
     speaker: str | None = None,
     search: str | None = None,
-    folded_texts: Sequence[str] | None = None,
-) -> list[Statement]:
-    """Statements in chronological order (undated last), filtered by topic, speaker and text.
+    occasion: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    reverse: bool = False,
+    limit: int | None = None,
+) -> list[JsonRecord]:
+    """Statements in chronological order (undated last), filtered.
 
-    `speaker` matches whole names ("xi" finds Xi Jinping, not Xinhua); `search` is a folded
-    substring of the text. `folded_texts`, fold(text) of every statement in file order (as the
-    search index keeps them), spares folding, and for a cached fact base decoding, every one.
+    `speaker` matches whole words of the name ("xi" finds Xi Jinping, not Xinhua); `search`
+    uses the search engine (search.py), so `quote --search` finds what `search` finds.
     """
-    topic_id = find_topic(factbase, topic).id if topic is not None else None
-    speaker_words = _words(speaker) if speaker is not None else None
-    search_key = fold(search) if search is not None else None
-    texts: Sequence[str] = ()
-    if search_key is not None:
-        texts = folded_texts or [fold(s.text) for s in factbase.statements]
-    index = factbase.index
-    if index is not None:
-        topics = index.statement_topics
-        speakers = {name: _words(name) for name in set(index.statement_speaker)}
-        return [
-            factbase.statements[i]
-            for i in index.statement_order
-            if (topic_id is None or topic_id in topics[i])
-            and (speaker_words is None or speaker_words <= speakers[index.statement_speaker[i]])
-            and (search_key is None or search_key in texts[i])
-        ]
-    found = [
-        s
-        for i, s in enumerate(factbase.statements)
-        if (topic_id is None or topic_id in s.topics)
-        and (speaker_words is None or speaker_words <= _words(s.speaker))
-        and (search_key is None or search_key in texts[i])
-    ]
-    found.sort(key=_statement_order)
-    return found
-
-
-def _statement_order(statement: Statement) -> tuple[int, int, int]:
-    return statement.date.key if statement.date else _LAST
-
-
-def _milestone_order(milestone: Milestone) -> tuple[tuple[int, int, int], str]:
-    return (milestone.date.key, milestone.id)
-
-
-def build_index(factbase: FactBase) -> FactIndex:
-    """Precompute what timeline and statements filter and sort on (stored by the cache)."""
-    milestones, statements = factbase.milestones, factbase.statements
-    milestone_keys = [_milestone_order(m) for m in milestones]
-    statement_keys = [_statement_order(s) for s in statements]
-    return FactIndex(
-        milestone_order=sorted(range(len(milestones)), key=milestone_keys.__getitem__),
-        milestone_program=[m.program for m in milestones],
-        milestone_year=[m.date.year for m in milestones],
-        statement_order=sorted(range(len(statements)), key=statement_keys.__getitem__),
-        statement_topics=[s.topics for s in statements],
-        statement_speaker=[s.speaker for s in statements],
+    where, params = _date_where("date", since, until, None)
+    if topic is not None:
+        where.append("EXISTS (SELECT 1 FROM json_each(statement.topics) WHERE value = ?)")
+        params.append(find_topic(database, topic))
+    if occasion is not None:
+        found = database.by_name(occasion, [Kind.occasion])
+        if found is None:
+            ids = database.ids([Kind.occasion])
+            raise UnknownValueError("occasion", occasion, (), close_matches(occasion, ids))
+        where.append("occasion = ?")
+        params.append(found)
+    records = database.select(
+        Kind.statement,
+        " AND ".join(where),
+        params,
+        "date IS NULL, date DESC, seq DESC" if reverse else "date IS NULL, date, seq",
     )
+    if speaker is not None:
+        wanted = set(fold_words(speaker))
+        if not wanted:
+            raise BadValueError("--speaker needs a name")
+        records = [r for r in records if wanted <= set(fold_words(r["speaker"]))]
+    if search is not None:
+        from spacefacts import search as engine
+
+        matching = engine.matching_ids(database, search, Kind.statement)
+        records = [r for r in records if r["id"] in matching]
+    return records[:limit] if limit is not None else records
 
 
-def lunar_steps(factbase: FactBase) -> list[JsonRecord]:
-    """The lunar program's steps in order, each with its missions in launch order."""
-    return [factbase.step_record(s) for s in sorted(factbase.lunar_steps, key=lambda s: s.step)]
+def fold_words(text: str) -> list[str]:
+    """The folded words of a name: "Xi Jinping" -> ["xi", "jinping"]."""
+    return [w for w in (fold(part) for part in text.split()) if w]
 
 
-def topics(factbase: FactBase) -> list[JsonRecord]:
-    """The topic vocabulary, in file order, with how many statements each has."""
-    counts = dict.fromkeys((t.id for t in factbase.topics), 0)
-    index = factbase.index
-    every = index.statement_topics if index else (s.topics for s in factbase.statements)
-    for statement_topics in every:
-        for topic in statement_topics:
-            counts[topic] = counts.get(topic, 0) + 1
+def lunar(database: Database) -> list[JsonRecord]:
+    """The three steps in order, then one more entry for what came after them.
+
+    The last entry has `step` null and id "after-the-three-steps": the missions of the lunar
+    programs (Chang'e, crewed landing, research station) that belong to no step.
+    """
+    steps = database.select(Kind.lunar_step, order="step")
+    marks = ", ".join("?" * len(LUNAR_PROGRAMS))
+    after = database.select(
+        Kind.mission,
+        f"step IS NULL AND program IN ({marks})",
+        LUNAR_PROGRAMS,
+        "launch_date IS NULL, launch_date, id",
+    )
+    steps.append(
+        {
+            "id": AFTER_STEPS,
+            "step": None,
+            "name": "After the three steps",
+            "goal": "What followed the program's three steps: later Chang'e missions, the "
+            "crewed landing and the research station (not part of any step).",
+            "sources": sorted({s for m in after for s in m["sources"]}),
+            "missions": [m["id"] for m in after],
+            "origin": "derived",
+        }
+    )
+    return steps
+
+
+def missions_by_id(database: Database, ids: Sequence[str]) -> dict[str, JsonRecord]:
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    return {m["id"]: m for m in database.select(Kind.mission, f"id IN ({marks})", list(ids))}
+
+
+def listing(database: Database, kind: Kind, program: str | None = None) -> list[JsonRecord]:
+    """Every record of `kind` in file order (missions: by launch date), optionally one program's."""
+    if kind is Kind.mission:
+        where, params = ("program = ?", [find_program(database, program)]) if program else ("", [])
+        return database.select(kind, where, params, "launch_date IS NULL, launch_date, id")
+    return database.select(kind)
+
+
+def speakers(database: Database) -> list[JsonRecord]:
+    """Who is quoted, how often, and the first and last dates."""
+    sql = (
+        "SELECT speaker, count(*), min(date), max(date) FROM statement "
+        "GROUP BY speaker ORDER BY count(*) DESC, speaker"
+    )
     return [
-        {"id": t.id, "description": t.description, "statements": counts[t.id], "origin": t.origin}
-        for t in factbase.topics
+        {"speaker": s, "statements": n, "first": first, "last": last}
+        for s, n, first, last in database.conn.execute(sql)
     ]
-
-
-def find_kind(name: str, kinds: Sequence[str]) -> str:
-    """One of `kinds`, by its name or plural, case-insensitively ("Milestones" -> "milestone")."""
-    names: dict[str, str] = {}
-    for kind in kinds:
-        names[fold(kind)] = kind
-        names[fold(kind) + "s"] = kind
-    return lookup("kind", name, names, kinds)
 
 
 # --- one record in full --------------------------------------------------------------------
 
-Model = Milestone | Statement | Mission | LunarStep | Source
 
-
-def records_by_id(factbase: FactBase) -> dict[str, tuple[str, Model]]:
-    """Every record `show` can print, by id, with its kind."""
-    found: dict[str, tuple[str, Model]] = {}
-    groups: tuple[tuple[str, Iterable[Model]], ...] = (
-        ("milestone", factbase.milestones),
-        ("statement", factbase.statements),
-        ("mission", factbase.missions),
-        ("lunar_step", factbase.lunar_steps),
-        ("source", factbase.sources),
-    )
-    for kind, records in groups:
-        for record in records:
-            found[record.id] = (kind, record)
+def find_record(database: Database, value: str) -> tuple[Kind, JsonRecord]:
+    """The record whose id, or a name, title or alias (folded), is `value`."""
+    ident = database.by_name(value)
+    found = database.get(ident) if ident is not None else None
+    if found is None:
+        ids = database.ids()
+        close = close_matches(value, ids)
+        if not close:
+            key = fold(value)
+            close = [i for i in ids if key and fold(i).startswith(key)][:3]
+        raise UnknownValueError("id", value, (), close)
     return found
 
 
-def find_record(factbase: FactBase, value: str) -> tuple[str, Model]:
-    """The record whose id, or a milestone's title, a mission's name or an alias, is `value`.
-
-    Matching is folded: "change5", "Chang'e 5" and "嫦娥五号" all find the mission change-5.
-    """
-    records = records_by_id(factbase)
-    names = {fold(ident): ident for ident in records}
-    # A mission's name wins over a milestone's alias: "嫦娥五号" is the probe itself.
-    for mission in factbase.missions:
-        for label in (mission.name, *mission.aliases):
-            names.setdefault(fold(label), mission.id)
-    for milestone in factbase.milestones:
-        for label in (milestone.title, *milestone.aliases):
-            names.setdefault(fold(label), milestone.id)
-    found = names.get(fold(value))
-    if found is None:
-        raise UnknownValueError("id", value, (), close_matches(value, list(records)))
-    return records[found]
+_RELATION_NAMES = {
+    "related": ("related", "related"),
+    "outcome": ("outcome", "outcome of"),
+    "occasion": ("said at occasion", "statement made here"),
+    "milestone": ("said at", "said here"),
+    "program": ("program", "belongs here"),
+    "topics": ("topic", "statement"),
+    "sources": ("cites", "cited by"),
+}
 
 
-def record_date(record: Model) -> PartialDate | None:
-    """A record's date: a milestone's or statement's, a mission's launch, a source's."""
-    if isinstance(record, Milestone | Statement):
-        return record.date
-    if isinstance(record, Mission):
-        return record.launch_date
-    if isinstance(record, Source):
-        return record.published
-    return None
-
-
-def shorten(text: str, width: int = 90) -> str:
-    """`text` cut at a word boundary to at most about `width` characters, with "…"."""
-    if len(text) <= width:
-        return text
-    cut = text.rfind(" ", 0, width)
-    return text[: cut if cut > width // 2 else width].rstrip(" ,;:") + "…"
-
-
-def statement_title(statement: Statement) -> str:
-    """A statement as a one-line title: its speaker and the start of its text."""
-    return f"{statement.speaker}: {shorten(statement.text)}"
-
-
-def record_title(record: Model) -> str:
-    """A record as a one-line title: a milestone's or source's title, a name, a statement."""
-    if isinstance(record, Statement):
-        return statement_title(record)
-    if isinstance(record, Milestone | Source):
-        return record.title
-    return record.name
-
-
-def brief(kind: str, record: Model, relation: str) -> JsonRecord:
-    """A record named in another's `relations`: how it relates, and enough to find it."""
-    date = record_date(record)
-    return {
-        "relation": relation,
-        "kind": kind,
-        "id": record.id,
-        "date": date.iso() if date else None,
-        "title": record_title(record),
-    }
-
-
-def _citing_kinds(
-    factbase: FactBase,
-) -> tuple[Iterable[Milestone | Statement | LunarStep | Mission], ...]:
-    """The kinds of records that cite sources."""
-    return factbase.milestones, factbase.statements, factbase.missions, factbase.lunar_steps
-
-
-def citation_counts(factbase: FactBase) -> dict[str, int]:
-    """How many records (milestones, statements, lunar steps, missions) cite each source."""
-    counts = dict.fromkeys((s.id for s in factbase.sources), 0)
-    for group in _citing_kinds(factbase):
-        for record in group:
-            for source in set(record.sources):
-                counts[source] = counts.get(source, 0) + 1
-    return counts
-
-
-def sources(factbase: FactBase) -> list[JsonRecord]:
-    """Every source in file order, with how many records cite it."""
-    counts = citation_counts(factbase)
-    return [s.as_record(counts.get(s.id, 0)) for s in factbase.sources]
-
-
-def relations(factbase: FactBase, kind: str, record: Model) -> list[JsonRecord]:
-    """The records related to `record`, through the ids stored in the fact base, both ways."""
-    records = records_by_id(factbase)
+def relations(database: Database, kind: Kind, record: JsonRecord) -> list[JsonRecord]:
+    """Records linked to `record`, both ways, except the sources it cites (see citations)."""
     found: list[JsonRecord] = []
-    seen: set[str] = {record.id}
+    seen = {record["id"]}
 
     def add(ident: str, relation: str) -> None:
-        if ident not in seen and ident in records:
-            seen.add(ident)
-            found.append(brief(*records[ident], relation))
+        if ident in seen:
+            return
+        brief = database.brief(ident)
+        if brief is None:
+            return
+        seen.add(ident)
+        other, date, title = brief
+        found.append(
+            {"relation": relation, "kind": other.value, "id": ident, "date": date, "title": title}
+        )
 
-    if isinstance(record, Statement) and record.milestone:
-        add(record.milestone, "said at")
-    if isinstance(record, Milestone):
-        for statement in factbase.statements:
-            if statement.milestone == record.id:
-                add(statement.id, "statement made here")
-        for ident in record.related:
-            add(ident, "related")
-    if isinstance(record, Mission):
-        for step in factbase.lunar_steps:
-            if step.step == record.step:
-                add(step.id, "lunar step")
-    if isinstance(record, LunarStep):
-        for mission in factbase.missions_of(record):
-            add(mission.id, "mission")
-    for milestone in factbase.milestones:
-        if record.id in milestone.related:
-            add(milestone.id, "related")
-    if isinstance(record, Source):
-        for group in _citing_kinds(factbase):
-            for citing in group:
-                if record.id in citing.sources:
-                    add(citing.id, "cites it")
+    for source, target, field in database.links(record["id"]):
+        outward, inward = _RELATION_NAMES.get(field, (field, field))
+        if source == record["id"]:
+            if field != "sources":
+                add(target, outward)
+        else:
+            add(source, inward)
+    if kind is Kind.lunar_step:
+        for ident in record["missions"]:
+            add(ident, "mission")
+    if kind is Kind.mission and record["step"] is not None:
+        for step in database.select(Kind.lunar_step, "step = ?", (record["step"],)):
+            add(step["id"], "lunar step")
     return found
 
 
-def detail(factbase: FactBase, kind: str, record: Model) -> JsonRecord:
-    """One record in full: its fields, the full record of each source it cites, its relations."""
-    counts = citation_counts(factbase)
-    by_id = {s.id: s for s in factbase.sources}
-    cited = () if isinstance(record, Source) else record.sources
-    # the record in its kind's JSON shape, the same as the listing commands print
-    if isinstance(record, LunarStep):
-        own = factbase.step_record(record)
-    elif isinstance(record, Source):
-        own = record.as_record(counts.get(record.id, 0))
-    else:
-        own = record.as_record()
+def detail(database: Database, kind: Kind, record: JsonRecord) -> JsonRecord:
+    """One record in full: its fields, the sources it cites in full, its relations."""
+    cited = [] if kind is Kind.source else record.get("sources") or []
+    citations = []
+    for ident in cited:
+        found = database.get(ident)
+        if found is not None:
+            citations.append(found[1])
     return {
-        "kind": kind,
-        **own,
-        "citations": [by_id[s].as_record(counts.get(s, 0)) for s in cited if s in by_id],
-        "relations": relations(factbase, kind, record),
+        "kind": kind.value,
+        **record,
+        "citations": citations,
+        "relations": relations(database, kind, record),
     }
 
 
 # --- on this day ---------------------------------------------------------------------------
 
 
-def parse_day(text: str, today: dt.date) -> tuple[int, int, int]:
+def parse_day(text: str, today: str) -> tuple[int, int, int]:
     """(year, month, day) of "MM-DD" (this year) or "YYYY-MM-DD"; raise BadValueError."""
     import calendar
 
     parts = text.strip().split("-")
     if len(parts) == 2:
-        parts = [str(today.year), *parts]
-    ok = len(parts) == 3 and all(p.isdigit() and p.isascii() for p in parts)
-    if ok:
+        parts = [today[:4], *parts]
+    if len(parts) == 3 and all(p.isdigit() and p.isascii() and len(p) < 6 for p in parts):
         year, month, day = (int(p) for p in parts)
-        # 02-29 is an anniversary even in a year without one: check it against a leap year.
         leap_ok = len(text.strip().split("-")) == 2 and (month, day) == (2, 29)
-        if 1 <= month <= 12 and (leap_ok or 1 <= day <= calendar.monthrange(year, month)[1]):
+        valid = 1 <= year <= 9999 and 1 <= month <= 12
+        if valid and (leap_ok or 1 <= day <= calendar.monthrange(year, month)[1]):
             return year, month, day
     raise BadValueError(f"{text!r} is not a day: give MM-DD or YYYY-MM-DD, e.g. 04-24")
 
 
-def on_this_day(
-    factbase: FactBase, year: int, month: int, day: int, whole_month: bool = False
-) -> list[JsonRecord]:
-    """Dated records whose month and day are `month` and `day`, oldest first, as anniversaries.
-
-    With `whole_month`, records dated only to the month `month` are listed too.
-    """
-    dated: list[tuple[str, Model, PartialDate | None]] = [
-        *(("milestone", m, m.date) for m in factbase.milestones),
-        *(("statement", s, s.date) for s in factbase.statements),
-        *(("mission", m, m.launch_date) for m in factbase.missions),
-    ]
+def _dated(database: Database) -> list[tuple[str, str, JsonRecord]]:
+    """(kind, date, record) of every dated milestone, statement and mission."""
     found = []
-    for kind, record, date in dated:
-        if date is None or date.month != month:
-            continue
-        if date.day == day or (whole_month and date.day is None):
-            found.append((date.key, record.id, kind, record, date))
+    for kind, column in (
+        (Kind.milestone, "date"),
+        (Kind.statement, "date"),
+        (Kind.mission, "launch_date"),
+    ):
+        for record in database.select(kind, f"{column} IS NOT NULL"):
+            found.append((kind.value, record[column], record))
+    return found
+
+
+def _anniversary(kind: str, date: str, record: JsonRecord, year: int) -> JsonRecord:
+    return {
+        "kind": kind,
+        "id": record["id"],
+        "date": date,
+        "title": record_title(kind, record),
+        "years_ago": year - int(date[:4]),
+    }
+
+
+def on_this_day(
+    database: Database, year: int, month: int, day: int, whole_month: bool = False, window: int = 0
+) -> list[JsonRecord]:
+    """Dated records whose day of the year is within `window` days of `month`-`day`.
+
+    With `whole_month`, records dated only to the month `month` count too.
+    """
+    import datetime as dt
+
+    wanted = set()
+    centre = dt.date(2000, month, day)  # a leap year, so that 02-29 exists
+    for offset in range(-window, window + 1):
+        other = centre + dt.timedelta(days=offset)
+        wanted.add((other.month, other.day))
+    found = []
+    for kind, date, record in _dated(database):
+        _, m, d = date_parts(date)
+        if (m, d) in wanted or (whole_month and m == month and d is None):
+            found.append((date, record["id"], _anniversary(kind, date, record, year)))
     found.sort(key=lambda item: (item[0], item[1]))
-    return [
-        {
-            "kind": kind,
-            "id": record.id,
-            "date": date.iso(),
-            "title": record_title(record),
-            "years_ago": year - date.year,
-        }
-        for _, _, kind, record, date in found
-    ]
+    return [item[2] for item in found]
+
+
+def nearest_anniversaries(database: Database, year: int, month: int, day: int) -> list[JsonRecord]:
+    """The closest day-dated anniversaries before and after `month`-`day` (any year)."""
+    key = (month, day)
+    before: tuple[tuple[int, int], list[JsonRecord]] | None = None
+    after: tuple[tuple[int, int], list[JsonRecord]] | None = None
+    for kind, date, record in _dated(database):
+        _, m, d = date_parts(date)
+        if m is None or d is None or (m, d) == key:
+            continue
+        entry = _anniversary(kind, date, record, year)
+        if (m, d) < key:
+            if before is None or (m, d) > before[0]:
+                before = ((m, d), [entry])
+            elif (m, d) == before[0]:
+                before[1].append(entry)
+        elif after is None or (m, d) < after[0]:
+            after = ((m, d), [entry])
+        elif (m, d) == after[0]:
+            after[1].append(entry)
+    return [*(before[1] if before else []), *(after[1] if after else [])]
 
 
 # --- random and stats ----------------------------------------------------------------------
 
 
 def pick(
-    factbase: FactBase,
-    kinds: Sequence[str] | None = None,
+    database: Database,
+    kinds: Sequence[Kind] | None = None,
     topic: str | None = None,
     seed: int | None = None,
-) -> tuple[str, Model] | None:
+) -> tuple[Kind, JsonRecord] | None:
     """One milestone, statement or mission at random; the same `seed` gives the same pick."""
     import random
 
-    wanted = set(kinds) if kinds else {"milestone", "statement", "mission"}
-    pool = [(k, r) for k, r in records_by_id(factbase).values() if k in wanted]
-    if topic is not None:  # only statements have topics
-        topic_id = find_topic(factbase, topic).id
-        pool = [(k, r) for k, r in pool if isinstance(r, Statement) and topic_id in r.topics]
-    pool.sort(key=lambda pair: pair[1].id)  # file order must not change what a seed picks
+    wanted = list(kinds) if kinds else [Kind.milestone, Kind.statement, Kind.mission]
+    if topic is not None:
+        if Kind.statement not in wanted:
+            raise BadValueError("--topic picks statements; it cannot be used with that --kind")
+        pool = [(Kind.statement, r["id"]) for r in statements(database, topic=topic)]
+    else:
+        pool = [(k, i) for k in wanted for i in database.ids([k])]
+    pool.sort(key=lambda pair: pair[1])
     if not pool:
         return None
-    return random.Random(seed).choice(pool)
+    kind, ident = random.Random(seed).choice(pool)
+    found = database.get(ident)
+    return (kind, found[1]) if found else None
 
 
-def stats(factbase: FactBase) -> list[JsonRecord]:
-    """Counts by kind, by program (milestones), by topic (statements) and by decade (milestones)."""
+def stats(database: Database) -> list[JsonRecord]:
+    """Counts by kind, by program and status (milestones), by topic and by decade."""
     rows: list[JsonRecord] = []
 
-    def add(group: str, counts: dict[str, int]) -> None:
-        rows.extend({"group": group, "value": k, "count": n} for k, n in counts.items())
+    def add(group: str, pairs: Sequence[tuple[str, int]]) -> None:
+        rows.extend({"group": group, "value": k, "count": int(n)} for k, n in pairs)
 
+    add("kind", [(k.value, database.count(k)) for k in Kind])
+    conn = database.conn
+    add("program", list(conn.execute("SELECT id, milestones FROM program ORDER BY seq")))
     add(
-        "kind",
-        {
-            "milestone": len(factbase.milestones),
-            "statement": len(factbase.statements),
-            "mission": len(factbase.missions),
-            "lunar_step": len(factbase.lunar_steps),
-            "source": len(factbase.sources),
-            "program": len(factbase.programs),
-            "topic": len(factbase.topics),
-        },
+        "status",
+        list(
+            conn.execute("SELECT status, count(*) FROM milestone GROUP BY status ORDER BY 2 DESC")
+        ),
     )
-    programs = dict.fromkeys((p.id for p in factbase.programs), 0)
-    decades: dict[str, int] = {}
-    for milestone in sorted(factbase.milestones, key=lambda m: m.date.key):
-        programs[milestone.program] = programs.get(milestone.program, 0) + 1
-        decade = f"{milestone.date.year // 10 * 10}s"
-        decades[decade] = decades.get(decade, 0) + 1
-    add("program", programs)
-    add("topic", {t["id"]: t["statements"] for t in topics(factbase)})
-    add("decade", decades)
+    add("topic", list(conn.execute("SELECT id, statements FROM topic ORDER BY seq")))
+    decades = conn.execute(
+        "SELECT (CAST(substr(date, 1, 4) AS INTEGER) / 10 * 10) || 's', count(*) "
+        "FROM milestone GROUP BY 1 ORDER BY 1"
+    )
+    add("decade", list(decades))
+    publishers = conn.execute("SELECT count(DISTINCT publisher) FROM source").fetchone()[0]
+    add("sources", [("publishers", publishers)])
     return rows
+
+
+def planned(record: JsonRecord) -> bool:
+    return record.get("status") not in (None, Status.done.value, Status.active.value)
+
+
+def record_brief(kind: Kind, record: JsonRecord) -> tuple[str | None, str]:
+    return record_date(kind.value, record), record_title(kind.value, record)

@@ -1,24 +1,25 @@
 """Write records as a table, JSON, JSON Lines, CSV or Markdown: one path for every command.
 
-rich, json and csv are imported inside the function that needs them, so that a command
-pays only for the format it prints.
+Text from a fact file is data: tables build rich Text objects (never markup), and every text
+format shows control characters as visible escapes (text.visible); CSV cells that a
+spreadsheet would run as a formula are neutralised (text.csv_safe). rich, json and csv are
+imported inside the function that needs them.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import IO, TYPE_CHECKING, Any
 
 from spacefacts.errors import UnknownValueError
-from spacefacts.model import RECORD_FIELDS, JsonRecord, Value, detail_fields
-from spacefacts.query import close_matches
-from spacefacts.search import spans
+from spacefacts.model import JsonRecord, detail_fields, fields_of
+from spacefacts.text import close_matches, csv_safe, pad, plain_cell, visible, width
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
 
 
 class Format(StrEnum):
@@ -29,21 +30,29 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)  # eq, repr: from Value
-class Style(Value):
+def _env_off(name: str) -> bool:
+    return os.environ.get(name, None) == "0"
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
     """How a table looks: drawn with rich on a terminal, plain text otherwise."""
 
     fancy: bool  # rich table with box drawing (a terminal, or FORCE_COLOR)
     color: bool  # colour and bold in the rich table
+    width: int | None = None  # columns; None: the terminal's (or $COLUMNS)
 
     @classmethod
     def detect(cls, stream: IO[str], no_color: bool = False) -> Style:
-        """Decide from the stream and the environment: NO_COLOR, TERM=dumb, FORCE_COLOR."""
-        force = bool(os.environ.get("FORCE_COLOR"))
-        dumb = os.environ.get("TERM") == "dumb"
-        fancy = force or (_isatty(stream) and not dumb)
-        color = fancy and not no_color and not os.environ.get("NO_COLOR") and not dumb
-        return cls(fancy=fancy, color=color)
+        """From the stream and the environment: NO_COLOR, FORCE_COLOR, CLICOLOR, TERM=dumb."""
+        env = os.environ
+        forced = bool(env.get("FORCE_COLOR")) and not _env_off("FORCE_COLOR")
+        forced = forced or (bool(env.get("CLICOLOR_FORCE")) and not _env_off("CLICOLOR_FORCE"))
+        dumb = env.get("TERM") == "dumb"
+        fancy = forced or (_isatty(stream) and not dumb)
+        off = no_color or bool(env.get("NO_COLOR")) or _env_off("FORCE_COLOR")
+        off = off or _env_off("CLICOLOR") or dumb
+        return cls(fancy=fancy, color=fancy and not off)
 
 
 def _isatty(stream: IO[str]) -> bool:
@@ -53,58 +62,91 @@ def _isatty(stream: IO[str]) -> bool:
         return False
 
 
-# Table columns per record kind: (field, header). Other formats carry every field.
+@dataclass
+class Output:
+    """Where and how a command prints: chosen once from the options, passed to every writer."""
+
+    format: Format = Format.table
+    fields: list[str] | None = None
+    style: Style = field(default_factory=lambda: Style(False, False))
+    header: bool = True
+    stream: IO[str] | None = None
+    ascii_json: bool = False  # the output encoding cannot show every character
+
+    @property
+    def serialised(self) -> bool:
+        return self.format is not Format.table
+
+
+# --- table columns -------------------------------------------------------------------------
+
+# Per kind: (field, header). Plain tables show them all, one record per line; the rich tables
+# compose some of them (see _FANCY) so the text that carries the content gets the room.
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "milestone": (
-        ("date", "Date"),
-        ("program", "Program"),
-        ("title", "Title"),
-        ("summary", "Summary"),
+        ("date", "Date"), ("id", "Id"), ("program", "Program"), ("status", "Status"),
+        ("title", "Title"), ("summary", "Summary"),
     ),
     "statement": (
-        ("date", "Date"),
-        ("speaker", "Speaker"),
-        ("text", "Statement"),
-        ("occasion", "Occasion"),
-        ("verbatim", "Form"),
+        ("date", "Date"), ("id", "Id"), ("speaker", "Speaker"), ("verbatim", "Form"),
+        ("text", "Statement"), ("occasion_name", "Occasion"),
     ),
     "lunar_step": (
-        ("step", "Step"),
-        ("name", "Name"),
-        ("goal", "Goal"),
-        ("missions", "Missions"),
-        ("achievements", "Key achievements"),
+        ("step", "Step"), ("name", "Name"), ("goal", "Goal"), ("missions", "Missions"),
     ),
     "topic": (("id", "Topic"), ("statements", "Statements"), ("description", "Description")),
-    "source": (
-        ("id", "Id"),
-        ("title", "Title"),
-        ("publisher", "Publisher"),
-        ("published", "Date"),
-        ("cited_by", "Cited by"),
+    "program": (
+        ("id", "Id"), ("milestones", "Milestones"), ("missions", "Missions"), ("name", "Name"),
     ),
-    "mission": (("id", "Id"), ("name", "Name"), ("step", "Step"), ("launch_date", "Launch date")),
-    "hit": (
-        ("kind", "Kind"),
-        ("id", "Id"),
-        ("date", "Date"),
+    "occasion": (("date", "Date"), ("id", "Id"), ("statements", "Statements"), ("name", "Name")),
+    "source": (
+        ("id", "Id"), ("published", "Date"), ("cited_by", "Cited"), ("publisher", "Publisher"),
         ("title", "Title"),
+    ),
+    "mission": (
+        ("launch_date", "Launch"), ("id", "Id"), ("program", "Program"), ("status", "Status"),
+        ("type", "Type"), ("name", "Name"),
+    ),
+    "hit": (
+        ("kind", "Kind"), ("date", "Date"), ("id", "Id"), ("title", "Title"),
         ("snippet", "Match"),
     ),
     "anniversary": (
-        ("date", "Date"),
-        ("years_ago", "When"),
-        ("kind", "Kind"),
+        ("date", "Date"), ("years_ago", "When"), ("kind", "Kind"), ("id", "Id"),
         ("title", "Title"),
     ),
     "stat": (("group", "Group"), ("value", "Value"), ("count", "Count")),
-    "problem": (
-        ("file", "File"),
-        ("line", "Line"),
-        ("id", "Id"),
-        ("field", "Field"),
-        ("message", "Problem"),
+    "speaker": (
+        ("statements", "Statements"), ("first", "First"), ("last", "Last"),
+        ("speaker", "Speaker"),
     ),
+    "problem": (
+        ("file", "File"), ("line", "Line"), ("severity", "Severity"), ("id", "Id"),
+        ("field", "Field"), ("message", "Problem"),
+    ),
+}  # fmt: skip
+
+# Rich tables: (narrow columns shown as they are, the main column's lines, its header).
+# The main column stacks its fields, first bold, the id dim: every row shows what `show` takes.
+_FANCY: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    "milestone": (("date", "program"), ("title", "id", "summary"), "Milestone"),
+    "statement": (("date", "speaker"), ("text", "id", "occasion_name"), "Statement"),
+    "lunar_step": (("step",), ("name", "goal", "missions"), "Step"),
+    "topic": (("id", "statements"), ("description",), "Description"),
+    "program": (("milestones", "missions"), ("name", "id", "description"), "Program"),
+    "occasion": (("date", "statements"), ("name", "id"), "Occasion"),
+    "source": (("published", "cited_by"), ("title", "id", "publisher"), "Source"),
+    "mission": (("launch_date", "program", "status"), ("name", "id", "type"), "Mission"),
+    "hit": (("kind", "date"), ("title", "id", "snippet"), "Hit"),
+    "anniversary": (("date", "years_ago"), ("title", "id"), "Record"),
+    "speaker": (("statements", "first", "last"), ("speaker",), "Speaker"),
+    "problem": (("line", "severity"), ("message", "file", "id", "field"), "Problem"),
+}
+_NARROW_STYLE = {
+    "date": "green",
+    "published": "green",
+    "launch_date": "green",
+    "program": "magenta",
 }
 
 
@@ -114,91 +156,70 @@ def check_fields(
     """Validate a --fields selection against the kind's JSON fields (or `valid`)."""
     if fields is None:
         return None
-    valid = valid if valid is not None else RECORD_FIELDS[kind]
+    valid = valid if valid is not None else fields_of(kind)
     for name in fields:
         if name not in valid:
             raise UnknownValueError("field", name, valid, close_matches(name, valid))
     return list(fields)
 
 
-def output(
-    records: Sequence[JsonRecord],
+def records(
+    out: Output,
     kind: str,
-    fmt: Format,
-    stream: IO[str],
-    style: Style,
-    fields: Sequence[str] | None = None,
+    found: Sequence[JsonRecord],
     title: str | None = None,
-    highlight: Sequence[str] = (),
-) -> None:
-    """Write `records` of `kind` to `stream` in `fmt`, keeping only `fields` if given.
-
-    In a coloured table, the folded terms of `highlight` are marked in the text columns.
-    """
-    chosen = check_fields(kind, fields)
-    if fmt is Format.table:
-        columns = tuple((f, f) for f in chosen) if chosen is not None else COLUMNS[kind]
-        if chosen is None and style.fancy:
-            columns = _FANCY_COLUMNS.get(kind, columns)
-        rows = list(_table_rows(records, kind, columns, chosen is None))
-        if style.fancy:
-            _rich_table(rows, columns, stream, style, title, highlight)
-        else:
-            stream.write(_plain_table(rows, [h for _, h in columns]))
-        if kind == "stat" and chosen is None:
-            _decade_chart(records, stream, style)
-        return
-    _write(records, chosen if chosen is not None else RECORD_FIELDS[kind], fmt, stream)
+) -> str:
+    """`found` records of `kind` in the chosen format, as one string."""
+    chosen = check_fields(kind, out.fields)
+    names = chosen if chosen is not None else list(fields_of(kind))
+    if out.serialised:
+        return serialise([{n: r.get(n) for n in names} for r in found], names, out)
+    if chosen is None and out.style.fancy and kind in _FANCY:
+        return _to_text([_fancy_table(kind, found, out.style, title)], out.style)
+    columns = [(f, f) for f in chosen] if chosen is not None else list(COLUMNS[kind])
+    rows = [[_cell_text(kind, f, r) for f, _ in columns] for r in found]
+    if out.style.fancy:
+        return _to_text([_grid(columns, rows, out.style, title)], out.style)
+    return plain_table(rows, [h for _, h in columns], out.header)
 
 
-def _write(
-    records: Sequence[JsonRecord], names: Sequence[str], fmt: Format, stream: IO[str]
-) -> None:
-    """Write `records`, keeping the fields `names`, in one of the serialised formats."""
-    picked = [{name: record.get(name) for name in names} for record in records]
-    _WRITERS[fmt](picked, names, stream)
+def serialise(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
+    """Records in one of the serialised formats, keeping the fields `names`."""
+    return _WRITERS[out.format](found, names, out)
 
 
-# --- cells and rows ------------------------------------------------------------------------
+# --- cells ---------------------------------------------------------------------------------
 
 
 def cell(value: Any) -> str:
-    """One value as table/CSV text: lists joined by "; ", nested records by their name."""
+    """One value as table or CSV text: lists joined by "; ", booleans as true/false."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        name = str(value.get("name") or value.get("id") or "")
-        date = value.get("launch_date") or value.get("date")
-        return f"{name} ({date})" if date else name
+        return str(value.get("name") or value.get("title") or value.get("id") or "")
     if isinstance(value, list):
         return "; ".join(cell(v) for v in value)
     return str(value)
 
 
-def _table_rows(
-    records: Sequence[JsonRecord], kind: str, columns: Sequence[tuple[str, str]], styled: bool
-) -> Iterator[list[str]]:
-    """Rows of cell text; the default lunar table has one row per mission."""
-    for record in records:
-        if kind == "lunar_step" and styled:
-            yield from _lunar_rows(record)
-        elif kind == "hit" and styled:
-            row = {**record, "hit": f"{record['title']}  ({record['id']})\n{record['snippet']}"}
-            yield [cell(row.get(f)) for f, _ in columns]
-        elif kind == "anniversary" and styled:
-            yield [cell(record.get(f)) if f != "years_ago" else _ago(record[f]) for f, _ in columns]
-        elif kind == "statement" and styled:
-            row = {**record, "verbatim": "verbatim" if record["verbatim"] else "reported"}
-            if record["verbatim"]:
-                row["text"] = f"“{record['text']}”"
-            yield [cell(row.get(f)) for f, _ in columns]
-        else:
-            yield [cell(record.get(f)) for f, _ in columns]
+def _cell_text(kind: str, name: str, record: JsonRecord) -> str:
+    value = record.get(name)
+    if name == "verbatim" and isinstance(value, bool):
+        return "verbatim" if value else "reported"
+    if name == "years_ago" and isinstance(value, int):
+        return ago(value)
+    if name == "text" and kind == "statement" and record.get("verbatim"):
+        return f"“{value}”"
+    if name == "snippet" and isinstance(value, str):
+        from spacefacts.search import plain_snippet
+
+        return plain_snippet(value)
+    return cell(value)
 
 
-def _ago(years: int) -> str:
+def ago(years: int) -> str:
     if years == 0:
         return "this year"
     if years < 0:
@@ -206,29 +227,33 @@ def _ago(years: int) -> str:
     return f"{years} year{'s' if years > 1 else ''} ago"
 
 
-def _lunar_rows(step: JsonRecord) -> Iterator[list[str]]:
-    missions = step["missions"] or [{}]
-    for i, mission in enumerate(missions):
-        head = [str(step["step"]), step["name"], step["goal"]] if i == 0 else ["", "", ""]
-        achievements = "\n".join(f"• {a}" for a in mission.get("achievements", []))
-        yield [*head, cell(mission) if mission else "", achievements]
+def status_mark(record: JsonRecord) -> str:
+    """What a title shows for a record that is not simply done."""
+    status = record.get("status")
+    return "" if status in (None, "done") else f" ({status})"
 
 
-# --- tables --------------------------------------------------------------------------------
+# --- plain tables --------------------------------------------------------------------------
 
 
-def _plain_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
-    """Aligned columns, one line per row, no colour or box drawing: safe for grep and cut."""
-    flat = [[" ".join(c.split()) for c in row] for row in rows]
-    widths = [max([len(h), *(len(r[i]) for r in flat)]) for i, h in enumerate(headers)]
+def plain_table(rows: Sequence[Sequence[str]], headers: Sequence[str], header: bool = True) -> str:
+    """Aligned columns by display width, one line per record, control characters escaped."""
+    flat = [[plain_cell(c) for c in row] for row in rows]
+    all_rows = [list(headers), *flat] if header else flat
+    if not all_rows:
+        return ""
+    widths = [max(width(r[i]) for r in all_rows) for i in range(len(headers))]
     lines = []
-    for row in [list(headers), *flat]:
-        padded = [c.ljust(w) for c, w in zip(row[:-1], widths, strict=False)]
+    for row in all_rows:
+        padded = [pad(c, w) for c, w in zip(row[:-1], widths, strict=False)]
         lines.append("  ".join([*padded, row[-1]]).rstrip())
     return "\n".join(lines) + "\n"
 
 
-def make_console(stream: IO[str], style: Style) -> Console:
+# --- rich tables ---------------------------------------------------------------------------
+
+
+def make_console(stream: IO[str] | None, style: Style) -> Console:
     from rich.console import Console
 
     return Console(
@@ -236,139 +261,191 @@ def make_console(stream: IO[str], style: Style) -> Console:
         force_terminal=style.fancy,
         color_system="auto" if style.color else None,
         highlight=False,
+        markup=False,
+        emoji=False,
         soft_wrap=False,
+        width=style.width,
+        legacy_windows=False,
     )
 
 
-def _rich_table(
-    rows: Sequence[Sequence[str]],
-    columns: Sequence[tuple[str, str]],
-    stream: IO[str],
-    style: Style,
+def _to_text(renderables: Sequence[RenderableType], style: Style) -> str:
+    import io
+
+    buffer = io.StringIO()
+    console = make_console(buffer, style)
+    if style.width is None:
+        console.width = _terminal_width()
+    for renderable in renderables:
+        console.print(renderable)
+    return buffer.getvalue()
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
+
+
+def safe(text: str) -> str:
+    """Fact text for a rich Text: control characters made visible, newlines kept."""
+    return visible(text, newlines=True)
+
+
+def _fancy_table(kind: str, found: Sequence[JsonRecord], style: Style, title: str | None) -> Any:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    narrow, main, header = _FANCY[kind]
+    headers = dict(COLUMNS[kind])
+    table = Table(
+        title=Text(safe(title)) if title else None,
+        box=box.ROUNDED,
+        header_style="bold cyan" if style.color else "",
+        title_style="bold" if style.color else "",
+        show_lines=kind != "stat",
+        expand=False,
+    )
+    for name in narrow:
+        table.add_column(
+            headers.get(name, name.title()),
+            no_wrap=True,
+            style=_NARROW_STYLE.get(name, "") if style.color else "",
+        )
+    table.add_column(header, overflow="fold", ratio=1, min_width=20)
+    for record in found:
+        cells: list[Any] = [Text(safe(_cell_text(kind, n, record))) for n in narrow]
+        cells.append(_main_cell(kind, main, record, style))
+        table.add_row(*cells)
+    return table
+
+
+def _main_cell(kind: str, names: Sequence[str], record: JsonRecord, style: Style) -> Any:
+    from rich.text import Text
+
+    text = Text()
+    for i, name in enumerate(names):
+        value = record.get(name)
+        if value in (None, "", []):
+            continue
+        if text:
+            text.append("\n")
+        if name == "snippet":
+            from spacefacts.search import marked_spans
+
+            plain, spans = marked_spans(str(value))
+            start = len(text)
+            text.append(safe(plain))
+            for a, b in spans:
+                text.stylize("bold reverse" if style.color else "underline", start + a, start + b)
+        elif name == "id":
+            text.append(safe(str(value)), style="cyan" if style.color else "")
+        elif i == 0:
+            shown = _cell_text(kind, name, record) + status_mark(record)
+            text.append(safe(shown), style="bold" if style.color else "")
+        else:
+            text.append(safe(_cell_text(kind, name, record)), style="dim" if style.color else "")
+    return text
+
+
+def _grid(
+    columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]], style: Style,
     title: str | None,
-    highlight: Sequence[str] = (),
-) -> None:
+) -> Any:  # fmt: skip
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
     table = Table(
-        title=title,
+        title=Text(safe(title)) if title else None,
         box=box.ROUNDED,
         header_style="bold cyan" if style.color else "",
-        title_style="bold" if style.color else "",
-        show_lines=columns[0][0] != "group",  # one-line stat rows: a rule between groups only
     )
-    for field, header in columns:
-        narrow = field in _NARROW
-        table.add_column(
-            header, no_wrap=narrow, style=_COLUMN_STYLE.get(field, "") if style.color else ""
-        )
-    marked = [i for i, (f, _) in enumerate(columns) if f in _HIGHLIGHTED]
-    for n, row in enumerate(rows):
-        cells: list[str | Text] = list(row)
-        if highlight and style.color:
-            for i in marked:
-                text = Text(row[i])
-                for start, end in spans(row[i], highlight):
-                    text.stylize("bold reverse", start, end)
-                cells[i] = text
-        last_of_group = n + 1 < len(rows) and rows[n + 1][0] != row[0]
-        table.add_row(*cells, end_section=not table.show_lines and last_of_group)
-    make_console(stream, style).print(table)
+    for _, header in columns:
+        table.add_column(Text(header), overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(safe(c)) for c in row))
+    return table
 
 
-def _decade_chart(records: Sequence[JsonRecord], stream: IO[str], style: Style) -> None:
+def decade_chart(found: Sequence[JsonRecord], style: Style) -> str:
     """Milestones per decade as bars: drawn with rich on a terminal, with "#" otherwise."""
-    decades = [(r["value"], int(r["count"])) for r in records if r["group"] == "decade"]
+    decades = [(str(r["value"]), int(r["count"])) for r in found if r["group"] == "decade"]
     if not decades:
-        return
+        return ""
     most = max(n for _, n in decades) or 1
-    width = 40
+    bar_width = 40
     if not style.fancy:
         lines = ["", "Milestones per decade"]
         for decade, n in decades:
-            lines.append(f"{decade}  {'#' * max(1, round(n / most * width)):<{width}}  {n}")
-        stream.write("\n".join(lines) + "\n")
-        return
+            lines.append(f"{decade}  {'#' * max(1, round(n / most * bar_width)):<{bar_width}}  {n}")
+        return "\n".join(lines) + "\n"
     from rich.bar import Bar
     from rich.table import Table
 
     chart = Table.grid(padding=(0, 2))
     chart.title = "Milestones per decade"
-    chart.title_style = "bold" if style.color else ""
     chart.add_column(no_wrap=True)
-    chart.add_column(width=width)
+    chart.add_column(width=bar_width)
     chart.add_column(justify="right")
     for decade, n in decades:
-        bar = Bar(most, 0, n, width=width, color="cyan" if style.color else "default")
-        chart.add_row(decade, bar, str(n))
-    console = make_console(stream, style)
-    console.print()
-    console.print(chart)
-
-
-# A terminal is narrower than a search hit: one column holds the title, id and snippet.
-_FANCY_COLUMNS = {"hit": (("kind", "Kind"), ("date", "Date"), ("hit", "Hit"))}
-_HIGHLIGHTED = frozenset({"title", "snippet", "text", "summary", "hit"})
-_NARROW = frozenset(
-    {
-        "date",
-        "step",
-        "program",
-        "statements",
-        "verbatim",
-        "published",
-        "id",
-        "kind",
-        "years_ago",
-        "count",
-        "score",
-        "group",
-        "launch_date",
-        "cited_by",
-        "line",
-    }
-)
-_COLUMN_STYLE = {"date": "green", "published": "green", "program": "magenta", "speaker": "yellow"}
+        chart.add_row(
+            decade,
+            Bar(most, 0, n, width=bar_width, color="cyan" if style.color else "default"),
+            str(n),
+        )
+    return "\n" + _to_text([chart], style)
 
 
 # --- serialised formats --------------------------------------------------------------------
 
 
-def _write_json(records: list[JsonRecord], names: Sequence[str], stream: IO[str]) -> None:
+def _write_json(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
     import json
 
-    stream.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    return json.dumps(found, ensure_ascii=out.ascii_json, indent=2) + "\n"
 
 
-def _write_jsonl(records: list[JsonRecord], names: Sequence[str], stream: IO[str]) -> None:
+def _write_jsonl(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
     import json
 
-    for record in records:
-        stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(json.dumps(r, ensure_ascii=out.ascii_json) + "\n" for r in found)
 
 
-def _write_csv(records: list[JsonRecord], names: Sequence[str], stream: IO[str]) -> None:
+def _csv_value(value: Any) -> str:
+    return csv_safe(visible(cell(value), newlines=True))
+
+
+def _write_csv(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
     import csv
+    import io
 
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(names)
-    for record in records:
-        writer.writerow([cell(record[name]) for name in names])
-
-
-def _write_markdown(records: list[JsonRecord], names: Sequence[str], stream: IO[str]) -> None:
-    def escape(text: str) -> str:
-        return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
-
-    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
-    for record in records:
-        lines.append("| " + " | ".join(escape(cell(record[n])) for n in names) + " |")
-    stream.write("\n".join(lines) + "\n")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if out.header:
+        writer.writerow(names)
+    for record in found:
+        writer.writerow([_csv_value(record[name]) for name in names])
+    return buffer.getvalue()
 
 
-_WRITERS: dict[Format, Callable[[list[JsonRecord], Sequence[str], IO[str]], None]] = {
+def markdown_cell(text: str) -> str:
+    """A Markdown table cell: one line, pipes and HTML characters escaped."""
+    text = plain_cell(text).replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _write_markdown(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
+    lines = []
+    if out.header:
+        lines += ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+    for record in found:
+        lines.append("| " + " | ".join(markdown_cell(cell(record[n])) for n in names) + " |")
+    return "\n".join(lines) + "\n"
+
+
+_WRITERS: dict[Format, Callable[[list[JsonRecord], Sequence[str], Output], str]] = {
     Format.json: _write_json,
     Format.jsonl: _write_jsonl,
     Format.csv: _write_csv,
@@ -379,26 +456,22 @@ _WRITERS: dict[Format, Callable[[list[JsonRecord], Sequence[str], IO[str]], None
 # --- one record in full --------------------------------------------------------------------
 
 
-def detail(
-    records: Sequence[JsonRecord],
-    kind: str,
-    fmt: Format,
-    stream: IO[str],
-    style: Style,
-    fields: Sequence[str] | None = None,
-) -> None:
-    """Write records shown in full (`show`, `random`): a detail view in table mode."""
+def detail(out: Output, kind: str, found: Sequence[JsonRecord]) -> str:
+    """Records shown in full (`show`, `random`): a detail view in table mode."""
     valid = detail_fields(kind)
-    chosen = check_fields(kind, fields, valid)
+    chosen = check_fields(kind, out.fields, valid)
     names = chosen if chosen is not None else list(valid)
-    if fmt is not Format.table:
-        _write(records, names, fmt, stream)
-        return
-    for record in records:
-        if style.fancy:
-            _rich_detail(record, names, chosen is None, stream, style)
+    if out.serialised:
+        return serialise([{n: r.get(n) for n in names} for r in found], names, out)
+    parts = []
+    for record in found:
+        if out.style.fancy:
+            parts.append(
+                _to_text(list(_rich_detail(record, names, chosen is None, out.style)), out.style)
+            )
         else:
-            stream.write(_plain_detail(record, names, chosen is None))
+            parts.append(_plain_detail(record, names, chosen is None))
+    return "".join(parts)
 
 
 def citation(source: JsonRecord) -> str:
@@ -410,14 +483,13 @@ def citation(source: JsonRecord) -> str:
 
 def _detail_parts(
     record: JsonRecord, names: Sequence[str], full: bool
-) -> tuple[list[tuple[str, str]], list[tuple[str, str | None]], list[list[str]]]:
-    """(field rows, citations with the quoted sentence, relation rows) of one detail record."""
+) -> tuple[list[tuple[str, str]], list[tuple[str, str | None, str | None]], list[list[str]]]:
     hidden = {"kind", "citations", "relations"} | ({"excerpt"} if full else set())
     rows = [(n, cell(record.get(n))) for n in names if n not in hidden]
     quoted = record.get("excerpt") if record.get("kind") == "statement" else None
-    cites: list[tuple[str, str | None]] = []
+    cites: list[tuple[str, str | None, str | None]] = []
     if "citations" in names:
-        cites = [(citation(s), quoted) for s in record.get("citations") or []]
+        cites = [(citation(s), quoted, s.get("note")) for s in record.get("citations") or []]
     related: list[list[str]] = []
     if "relations" in names:
         related = [
@@ -429,24 +501,24 @@ def _detail_parts(
 
 def _plain_detail(record: JsonRecord, names: Sequence[str], full: bool) -> str:
     rows, cites, related = _detail_parts(record, names, full)
-    width = max((len(n) for n, _ in rows), default=0)
-    lines = [f"{n.ljust(width)}  {' '.join(v.split())}".rstrip() for n, v in rows]
+    label = max((len(n) for n, _ in rows), default=0)
+    lines = [f"{n.ljust(label)}  {plain_cell(v)}".rstrip() for n, v in rows]
     if cites:
         lines += ["", "Sources"]
-        for i, (text, quoted) in enumerate(cites, start=1):
-            lines.append(f"  [{i}] {text}")
+        for i, (text, quoted, _) in enumerate(cites, start=1):
+            lines.append(f"  [{i}] {plain_cell(text)}")
             if quoted:
-                lines.append(f"      quoted: “{' '.join(quoted.split())}”")
+                lines.append(f"      quoted: “{plain_cell(quoted)}”")
     if related:
         lines += ["", "Related"]
-        table = _plain_table(related, ["relation", "kind", "id", "date", "title"])
-        lines += ["  " + line for line in table.splitlines()[1:]]
+        table = plain_table(related, ["relation", "kind", "id", "date", "title"], header=False)
+        lines += ["  " + line for line in table.splitlines()]
     return "\n".join(lines) + "\n"
 
 
 def _rich_detail(
-    record: JsonRecord, names: Sequence[str], full: bool, stream: IO[str], style: Style
-) -> None:
+    record: JsonRecord, names: Sequence[str], full: bool, style: Style
+) -> Iterator[Any]:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -454,27 +526,93 @@ def _rich_detail(
     rows, cites, related = _detail_parts(record, names, full)
     bold = "bold" if style.color else ""
     title = " ".join(str(p) for p in (record.get("kind"), record.get("id")) if p)
-    main = Table(title=title or None, box=box.ROUNDED, show_header=False, title_style=bold)
+    main = Table(
+        title=Text(safe(title)) if title else None,
+        box=box.ROUNDED,
+        show_header=False,
+        title_style=bold,
+    )
     main.add_column(style="bold cyan" if style.color else "", no_wrap=True)
-    main.add_column(overflow="fold")  # long urls and ids wrap instead of being cut
+    main.add_column(overflow="fold")
     for name, value in rows:
-        main.add_row(name, Text(value))
-    console = make_console(stream, style)
+        main.add_row(Text(name), Text(safe(value)))
     if rows:
-        console.print(main)
+        yield main
     if cites:
         table = Table(title="Sources", box=box.ROUNDED, show_header=False, title_style=bold)
         table.add_column(no_wrap=True)
         table.add_column(overflow="fold")
-        for i, (text, quoted) in enumerate(cites, start=1):
+        for i, (text, quoted, _) in enumerate(cites, start=1):
             quote = f"\nQuoted: “{quoted}”" if quoted else ""
-            table.add_row(Text(f"[{i}]"), Text(text + quote))
-        console.print(table)
+            table.add_row(Text(f"[{i}]"), Text(safe(text + quote)))
+        yield table
     if related:
         table = Table(title="Related", box=box.ROUNDED, title_style=bold)
         table.add_column("Relation", no_wrap=True)
         table.add_column("Date", no_wrap=True)
         table.add_column("Record", overflow="fold")
         for relation, kind, ident, date, what in related:
-            table.add_row(Text(relation), Text(date), Text(f"{what}\n{kind} {ident}"))
-        console.print(table)
+            table.add_row(Text(relation), Text(date), Text(safe(f"{what}\n{kind} {ident}")))
+        yield table
+
+
+def check_field_names(kind: str, names: Sequence[str]) -> None:  # pragma: no cover - alias
+    check_fields(kind, names)
+
+
+# --- the lunar program ---------------------------------------------------------------------
+
+
+def lunar(out: Output, steps: Sequence[JsonRecord], missions: dict[str, JsonRecord]) -> str:
+    """The three steps as one table, then what came after them as another (a terminal)."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    style = out.style
+    bold = "bold" if style.color else ""
+    tables = []
+    for part in ("steps", "after"):
+        chosen = [s for s in steps if (s["step"] is None) == (part == "after")]
+        if not chosen:
+            continue
+        title = "China's three-step lunar program" if part == "steps" else chosen[0]["name"]
+        table = Table(title=Text(title), box=box.ROUNDED, title_style=bold, show_lines=True,
+                      header_style="bold cyan" if style.color else "")  # fmt: skip
+        if part == "steps":
+            table.add_column("Step", no_wrap=True)
+            table.add_column("Goal", ratio=1, min_width=16)
+            table.add_column("Missions", ratio=2, min_width=24)
+            for step in chosen:
+                text = Text()
+                for ident in step["missions"]:
+                    _mission_lines(text, missions.get(ident), style)
+                goal = Text(safe(step["name"]), style=bold)
+                goal.append("\n" + safe(step["goal"]))
+                table.add_row(Text(str(step["step"])), goal, text)
+        else:
+            table.add_column("Launch", no_wrap=True, style="green" if style.color else "")
+            table.add_column("Mission", ratio=1, min_width=24)
+            for ident in chosen[0]["missions"]:
+                mission = missions.get(ident)
+                if mission is None:
+                    continue
+                text = Text()
+                _mission_lines(text, mission, style, dated=False)
+                table.add_row(Text(mission.get("launch_date") or ""), text)
+        tables.append(table)
+    return _to_text(tables, style)
+
+
+def _mission_lines(text: Any, mission: JsonRecord | None, style: Style, dated: bool = True) -> None:
+    if mission is None:
+        return
+    if text:
+        text.append("\n")
+    head = mission["name"] + status_mark(mission)
+    if dated and mission.get("launch_date"):
+        head += f" ({mission['launch_date']})"
+    text.append(safe(head), style="bold" if style.color else "")
+    text.append("  " + safe(mission["id"]), style="cyan" if style.color else "")
+    for achievement in mission.get("achievements") or []:
+        text.append("\n• " + safe(achievement))

@@ -1,304 +1,261 @@
-"""Full-text search over milestones, statements and missions: an index built once, a linear scan.
+"""Full-text search with SQLite FTS5: word boundaries, stemming, BM25, phrases, OR, prefixes.
 
-`search_index` folds every searchable text of the fact base in one pass into plain columns
-(which the cache stores); `search` scans them once per query, folding only the query itself,
-and reads the records of the hits it returns only.
+The index is one FTS5 table in the compiled database (db.py), built on the first search so
+that runs that never search do not pay for it. Each searchable record is one row:
+- `head`: its id (hyphens as spaces), title or name, aliases, the kind's name, and the folded
+  compact forms of its names ("change5" for "Chang'e-5"); weighted HEAD_WEIGHT in BM25;
+- `body`: summary, text, excerpt, occasion, speaker, achievements, crew, tags.
+The tokenizer is `porter unicode61 remove_diacritics 2`: English stemming ("landed" finds
+"landing"), case and accents ignored, an apostrophe or hyphen between two words
+("Chang'e-4" is chang, e, 4). Chinese names are indexed as written (嫦娥四号), and found
+whole or by their start.
+
+Query syntax (`parse`): words must all match (AND); `OR` between words; "a phrase"; the last
+word matches as a prefix ("land" finds landing); a number sticks to the word before it
+("Chang'e 4" is Chang'e-4, never Chang'e-5).
 """
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
+from spacefacts.db import Database
 from spacefacts.errors import BadValueError
-from spacefacts.model import (
-    FactBase,
-    JsonRecord,
-    Milestone,
-    Mission,
-    Program,
-    Statement,
-)
-from spacefacts.query import close_matches, find_kind, fold, record_date, record_title
+from spacefacts.model import JsonRecord, Kind, record_date, record_title
+from spacefacts.text import close_matches, fold
 
-SEARCH_KINDS = ("milestone", "statement", "mission")
-
-# Points per query word found in an entry's head (id, title, aliases) or only in its body;
-# the whole query found as one phrase earns a bonus on top when it has several words.
-HEAD, BODY = 10, 3
-HEAD_PHRASE, BODY_PHRASE = 20, 6
-EXACT = 5  # the query is exactly the id, title or an alias
-SNIPPET = 120  # characters of context shown around the first match
-_LAST = (10_000, 0, 0)  # sort key for records without a date: after every dated one
+SEARCH_KINDS = (Kind.milestone, Kind.statement, Kind.mission)
+HEAD_WEIGHT, BODY_WEIGHT = 8.0, 1.0
+MARK_START, MARK_END = "\ue000", "\ue001"  # private-use marks around matched words in snippets
+SNIPPET_WORDS = 24
+_WORD = re.compile(r"\w+")
 
 
-class SearchIndex(NamedTuple):
-    """The folded texts of every searchable record, as plain columns (the cache stores them).
-
-    Row i is the record at `positions[i]` of the fact base's milestones, statements or missions
-    (`kinds[i]`); what a hit shows is taken from that record, for the hits shown only.
-    """
-
-    kinds: Sequence[str]  # "milestone", "statement" or "mission"
-    positions: Sequence[int]  # the record's position among its kind's records
-    order: Sequence[int]  # the record's rank by (date, id): how equal scores are ordered
-    heads: Sequence[str]  # folded id, title and aliases, "\n" between them
-    bodies: Sequence[str]  # folded rest: summary, excerpt, achievements, tags ...
-    words: Sequence[str]  # every folded word of three or more characters, sorted
-    statement_texts: Sequence[str]  # fold(text) of every statement, in file order
+# --- the index -----------------------------------------------------------------------------
 
 
-def fold_words(text: str) -> list[str]:
-    """The folded words of `text`; joined, they are `fold(text)`."""
-    folded = text.casefold()
-    if not folded.isascii():
-        import unicodedata
-
-        folded = unicodedata.normalize("NFKD", folded)
-    folded = folded.translate(_ASCII_PUNCTUATION)
-    # Most words are now letters and digits only; filter characters only in the others.
-    return [
-        token if token.isalnum() else "".join(ch for ch in token if ch.isalnum())
-        for token in folded.split()
-    ]
-
-
-# ASCII characters that are neither letters, digits nor whitespace: deleted in one C call.
-_ASCII_PUNCTUATION = str.maketrans(
-    "", "", "".join(c for c in map(chr, range(128)) if not c.isalnum() and not c.isspace())
-)
+def ensure_index(database: Database) -> None:
+    """Build the search index if this database has none yet (once per compiled fact base)."""
+    conn = database.conn
+    if _has_index(conn):
+        return
+    try:
+        with conn:
+            _build(conn, database, "main")
+    except sqlite3.OperationalError:
+        # a read-only cache: build the index in memory for this run only
+        conn.execute("ATTACH DATABASE ':memory:' AS scratch")
+        with conn:
+            _build(conn, database, "scratch")
 
 
-def search_index(factbase: FactBase) -> SearchIndex:
-    """Fold every searchable text of the fact base, in one pass."""
-    programs = {p.id: p for p in factbase.programs}
-    steps = {s.step: s.name for s in factbase.lunar_steps}
-    kinds: list[str] = []
-    positions: list[int] = []
-    keys: list[tuple[tuple[int, int, int], str]] = []
-    heads: list[str] = []
-    bodies: list[str] = []
+def _has_index(conn: sqlite3.Connection) -> bool:
+    sql = (
+        "SELECT 1 FROM sqlite_master WHERE name = 'search' "
+        "UNION SELECT 1 FROM sqlite_temp_master WHERE name = 'search'"
+    )
+    return conn.execute(sql).fetchone() is not None
+
+
+def _build(conn: sqlite3.Connection, database: Database, schema: str) -> None:
+    conn.execute(
+        f"CREATE VIRTUAL TABLE {schema}.search USING fts5("
+        "head, body, kind UNINDEXED, id UNINDEXED, "
+        "tokenize = 'porter unicode61 remove_diacritics 2')"
+    )
+    conn.execute(f"CREATE TABLE {schema}.word (word TEXT PRIMARY KEY) WITHOUT ROWID")
     words: set[str] = set()
-
-    statement_texts: list[str] = []
-
-    def fold_each(texts: Iterable[str]) -> list[str]:
-        folded = []
-        for text in texts:
-            parts = fold_words(text) if text else []
-            words.update(parts)
-            folded.append("".join(parts))
-        return folded
-
-    def joined(folded: Iterable[str]) -> str:
-        return "\n".join(dict.fromkeys(f for f in folded if f))
-
+    rows = []
     for kind in SEARCH_KINDS:
-        for position, record in enumerate(_records(factbase, kind)):
-            head, body = _searched(kind, record, programs, steps)
-            date = record_date(record)
-            kinds.append(kind)
-            positions.append(position)
-            keys.append((date.key if date else _LAST, record.id))
-            folded_head = fold_each(head)
-            if kind == "statement":  # its head is (id, text): keep fold(text) for quote --search
-                statement_texts.append(folded_head[1])
-            heads.append(joined(folded_head))
-            bodies.append(joined(fold_each(body)))
-    order = [0] * len(keys)
-    for rank, row in enumerate(sorted(range(len(keys)), key=keys.__getitem__)):
-        order[row] = rank
-    vocabulary = sorted(w for w in words if len(w) > 2)
-    return SearchIndex(kinds, positions, order, heads, bodies, vocabulary, statement_texts)
-
-
-def _records(factbase: FactBase, kind: str) -> Sequence[Any]:
-    return {"milestone": factbase.milestones, "statement": factbase.statements}.get(
-        kind, factbase.missions
+        for record in database.select(kind):
+            head, body = _texts(kind, record)
+            rows.append((head, body, kind.value, record["id"]))
+            words.update(w for w in _WORD.findall(fold_words(head + " " + body)) if len(w) > 2)
+    conn.executemany(
+        f"INSERT INTO {schema}.search (head, body, kind, id) VALUES (?, ?, ?, ?)", rows
     )
+    conn.executemany(f"INSERT INTO {schema}.word VALUES (?)", ((w,) for w in words))
 
 
-def _searched(
-    kind: str, record: Any, programs: dict[str, Program], steps: dict[int, str]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The texts of a record that are searched: its head (id, title, aliases) and its body."""
-    if kind == "milestone":
-        m: Milestone = record
-        program = programs.get(m.program)
-        program_names = (program.name, *program.aliases) if program else ()
-        return (m.id, m.title, *m.aliases), (m.summary, m.program, *program_names, *m.tags)
-    if kind == "statement":
-        s: Statement = record
-        return (s.id, s.text), (s.speaker, s.occasion, s.excerpt or "", *s.topics)
-    mission: Mission = record
-    step = steps.get(mission.step, "")
-    return (mission.id, mission.name, *mission.aliases), (
-        *mission.achievements,
-        step,
-        "lunar mission",
-    )
+def _texts(kind: Kind, record: JsonRecord) -> tuple[str, str]:
+    """(head, body) of one record, as indexed."""
+    names = [record["id"], record.get("title") or "", record.get("name") or ""]
+    names += record.get("aliases") or []
+    compact = [fold(n) for n in names if n]
+    head = " ".join([*(n.replace("-", " ") for n in names if n), kind.value, *compact])
+    if kind is Kind.statement:
+        parts = [record["text"], record.get("excerpt") or "", record["speaker"]]
+        parts.append(record.get("occasion_name") or "")
+    elif kind is Kind.milestone:
+        parts = [record["summary"], " ".join(record["tags"]), record["program"]]
+    else:
+        parts = [
+            *record["achievements"],
+            *record["crew"],
+            record.get("type") or "",
+            record["program"],
+        ]
+    return head, "\n".join(p for p in parts if p)
 
 
-def _snippet_texts(kind: str, record: Any) -> tuple[str, ...]:
-    """The texts of a record a hit's snippet is cut from, best first."""
-    if kind == "milestone":
-        m: Milestone = record
-        aliases = f"Also known as: {', '.join(m.aliases)}" if m.aliases else ""
-        return (m.summary, m.title, aliases)
-    if kind == "statement":
-        s: Statement = record
-        return (s.excerpt or "", s.text, s.occasion)
-    mission: Mission = record
-    aliases = f"Also known as: {', '.join(mission.aliases)}" if mission.aliases else ""
-    return ("; ".join(mission.achievements), aliases)
+def fold_words(text: str) -> str:
+    """Text as the word list sees it: lower case, no accents (words still apart)."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def terms(text: str) -> tuple[str, list[str]]:
-    """The folded phrase of a query and its key words; raise if nothing is left to find.
+# --- queries -------------------------------------------------------------------------------
 
-    Short ASCII words ("5", "on", "of") are left out of the key words, since they occur
-    inside almost every text; they still count as part of the phrase ("change 5").
-    A query made only of short words keeps them all ("xi").
-    """
-    phrase = fold(text)
-    if not phrase:
+
+def parse(text: str) -> str:
+    """A user's query as an FTS5 MATCH expression; raise BadValueError if nothing is left."""
+    tokens = re.findall(r'"[^"]*"?|\S+', text)
+    groups: list[list[str]] = []  # OR-groups of AND-ed terms
+    terms: list[list[str]] = []
+    for n, token in enumerate(tokens):
+        if token == "OR":
+            if terms:
+                groups.append([_term(t) for t in terms])
+                terms = []
+            continue
+        words = _WORD.findall(token.strip('"'))
+        if not words:
+            continue
+        quoted = token.startswith('"')
+        if not quoted and words[0].isdigit() and terms and not terms[-1][0].startswith('"'):
+            terms[-1] = [terms[-1][0], *terms[-1][1:], *words]  # "Chang'e 4": near each other
+            continue
+        last = n == len(tokens) - 1 and not quoted
+        terms.append([('"' if quoted else "") + "\x00" * last, *words])
+    if terms:
+        groups.append([_term(t) for t in terms])
+    groups = [g for g in groups if g]
+    if not groups:
         raise BadValueError(f"nothing to search for in {text!r}: give a word or a name")
-    words = list(dict.fromkeys(w for w in fold_words(text) if w))
-    keys = [w for w in words if len(w) > 2 or not w.isascii()]
-    return phrase, keys or words
+    return " OR ".join("(" + " AND ".join(g) + ")" for g in groups)
 
 
-def score(head: str, body: str, phrase: str, keys: Sequence[str]) -> int:
-    """How well a record with these folded texts matches; 0 when it does not match at all."""
-    points = 0
-    for word in keys:
-        if word in head:
-            points += HEAD
-        elif word in body:
-            points += BODY
-    if keys != [phrase]:  # several words: the whole phrase counts on top
-        if phrase in head:
-            points += HEAD_PHRASE
-        elif phrase in body:
-            points += BODY_PHRASE
-    if points and phrase in head.split("\n"):
-        points += EXACT
-    return points
+def _term(term: list[str]) -> str:
+    """One query term as FTS5: a word, a phrase, or words near each other; maybe a prefix."""
+    flags, words = term[0], term[1:]
+    quoted = [f'"{w}"' for w in words]
+    if flags.startswith('"'):
+        return '"' + " ".join(words) + '"'
+    prefix = "\x00" in flags and not words[-1].isdigit() and len(words[-1]) > 1
+    if prefix:
+        quoted[-1] += "*"
+    if len(words) == 1:
+        return quoted[0]
+    return f"NEAR({' '.join(quoted)}, 2)"
 
 
 def search(
-    factbase: FactBase,
-    index: SearchIndex,
-    text: str,
-    kinds: Sequence[str] | None = None,
-    limit: int | None = None,
-) -> list[JsonRecord]:
-    """Records matching `text`, best first (score, then date, then id), as `hit` records."""
-    phrase, words = terms(text)
-    wanted = set(kinds) if kinds else None
-    scored = []
-    row_kinds, order = index.kinds, index.order
-    for row, (head, body) in enumerate(zip(index.heads, index.bodies, strict=True)):
-        if wanted is not None and row_kinds[row] not in wanted:
-            continue
-        points = score(head, body, phrase, words)
-        if points:
-            scored.append((-points, order[row], row))
-    scored.sort()
-    chosen = scored[:limit] if limit is not None else scored
-    highlight = [phrase, *words]
+    database: Database, text: str, kinds: Sequence[Kind] | None = None, limit: int | None = None
+) -> tuple[list[JsonRecord], int]:
+    """Records matching `text`, best first, as `hit` records; and how many matched in all."""
+    expression = parse(text)
+    ensure_index(database)
+    wanted = [k.value for k in (kinds or SEARCH_KINDS)]
+    marks = ", ".join("?" * len(wanted))
+    where = f"search MATCH ? AND kind IN ({marks})"
+    params: list[Any] = [expression, *wanted]
+    conn = database.conn
+    try:
+        total = conn.execute(f"SELECT count(*) FROM search WHERE {where}", params).fetchone()[0]
+        sql = (
+            f"SELECT kind, id, bm25(search, {HEAD_WEIGHT}, {BODY_WEIGHT}) AS rank, "
+            f"snippet(search, 1, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_WORDS}) "
+            f"FROM search WHERE {where} ORDER BY rank, id"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        rows = conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as err:
+        raise BadValueError(f"cannot search for {text!r}: {err}") from None
     hits = []
-    for negative, _, row in chosen:
-        kind = row_kinds[row]
-        record = _records(factbase, kind)[index.positions[row]]
-        date = record_date(record)
-        texts = _snippet_texts(kind, record)
+    for kind_name, ident, rank, snippet in rows:
+        found = database.get(ident)
+        if found is None:
+            continue
+        kind, record = found
         hits.append(
             {
-                "kind": kind,
-                "id": record.id,
-                "date": date.iso() if date else None,
-                "title": record_title(record),
-                "snippet": snippet([t for t in texts if t], highlight),
-                "score": -negative,
+                "kind": kind_name,
+                "id": ident,
+                "date": record_date(kind.value, record),
+                "title": record_title(kind.value, record),
+                "snippet": " ".join(snippet.split()),
+                "score": round(-rank, 3),
             }
         )
-    return hits
+    return hits, int(total)
 
 
-def parse_kinds(value: str | None) -> list[str] | None:
-    """`--kind` for search and random: one kind, or several separated by commas."""
-    if value is None:
-        return None
-    return [find_kind(part, SEARCH_KINDS) for part in value.split(",") if part.strip()]
+def matching_ids(database: Database, text: str, kind: Kind) -> set[str]:
+    """Ids of the records of `kind` that match `text` (for `quote --search`)."""
+    hits, _ = search(database, text, [kind])
+    return {h["id"] for h in hits}
 
 
-def suggest(index: SearchIndex, text: str, n: int = 3) -> list[str]:
-    """Words of the fact base close to the query's words, for "did you mean" after no hits."""
+def suggest(database: Database, text: str, n: int = 3) -> list[str]:
+    """Words of the fact base close to the query's unknown words, for "did you mean"."""
+    ensure_index(database)
     found: list[str] = []
-    known = set(index.words)
-    for word in fold_words(text):
-        if word and word not in known:
-            found.extend(close_matches(word, index.words, n))
+    for word in _WORD.findall(fold_words(text)):
+        if len(word) < 3 or _known(database, word):
+            continue
+        sql = "SELECT word FROM word WHERE length(word) BETWEEN ? AND ? AND substr(word, 1, 1) = ?"
+        candidates = [
+            r[0] for r in database.conn.execute(sql, (len(word) - 2, len(word) + 2, word[0]))
+        ]
+        found.extend(close_matches(word, candidates, n))
     return list(dict.fromkeys(found))[:n]
 
 
-# --- matched spans and snippets ------------------------------------------------------------
+def _known(database: Database, word: str) -> bool:
+    return (
+        database.conn.execute("SELECT 1 FROM word WHERE word = ?", (word,)).fetchone() is not None
+    )
 
 
-def fold_positions(text: str) -> tuple[str, list[int]]:
-    """`fold(text)` and, for each folded character, the index of the character it came from."""
-    import unicodedata
-
-    chars: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        for part in unicodedata.normalize("NFKD", ch.casefold()):
-            if part.isalnum():
-                chars.append(part)
-                where.append(i)
-    return "".join(chars), where
+def plain_snippet(snippet: str) -> str:
+    """A snippet without its match marks (JSON, CSV, plain tables)."""
+    return snippet.replace(MARK_START, "").replace(MARK_END, "")
 
 
-def spans(text: str, highlight: Sequence[str]) -> list[tuple[int, int]]:
-    """(start, end) ranges of `text` where a folded term of `highlight` occurs, merged."""
-    folded, where = fold_positions(text)
-    found: list[tuple[int, int]] = []
-    for term in highlight:
-        if not term:
-            continue
-        start = folded.find(term)
-        while start != -1:
-            found.append((where[start], where[start + len(term) - 1] + 1))
-            start = folded.find(term, start + len(term))
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(found):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+def marked_spans(snippet: str) -> tuple[str, list[tuple[int, int]]]:
+    """A snippet's text without marks and the spans its marks enclosed (rich highlighting)."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    start = 0
+    length = 0
+    for char in snippet:
+        if char == MARK_START:
+            start = length
+        elif char == MARK_END:
+            spans.append((start, length))
         else:
-            merged.append((start, end))
-    return merged
+            out.append(char)
+            length += 1
+    return "".join(out), spans
 
 
-def snippet(texts: Sequence[str], highlight: Sequence[str], width: int = SNIPPET) -> str:
-    """A window of about `width` characters of the first text where a term matches."""
-    chosen, first = (texts[0] if texts else ""), 0
-    for text in texts:
-        found = spans(text, highlight)
-        if found:
-            chosen, first = text, found[0][0]
-            break
-    text = " ".join(chosen.split()) if "\n" in chosen else chosen
-    if len(text) <= width:
-        return text
-    start = max(0, min(first - width // 3, len(text) - width))
-    if start > 0:
-        space = text.find(" ", start)
-        start = space + 1 if 0 <= space < first else start
-    end = start + width
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > first else end
-    head = "…" if start > 0 else ""
-    tail = "…" if end < len(text) else ""
-    return head + text[start:end].strip() + tail
+def parse_kinds(value: str | None) -> list[Kind] | None:
+    """`--kind` for search and random: one kind, or several separated by commas."""
+    if value is None:
+        return None
+    from spacefacts.query import find_kind
+
+    kinds = [find_kind(part.strip(), SEARCH_KINDS) for part in value.split(",") if part.strip()]
+    if not kinds:
+        raise BadValueError(f"--kind {value!r} names no kind: give milestone, statement or mission")
+    return kinds
+
+
+def words_of(hits: Iterable[JsonRecord]) -> list[str]:  # pragma: no cover - helper for docs
+    return [h["id"] for h in hits]

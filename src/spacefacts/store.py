@@ -1,44 +1,37 @@
-"""Writing fact files: new records checked before writing, atomic replaces, a lock, exports.
+"""Writing fact files: records checked before writing, under a lock, replaced atomically.
 
-Nothing is written until the would-be file has passed factbase.check merged with the base. A
-file is replaced by writing a temporary file in the same directory, fsyncing it and renaming it
-over the old one, so a crash leaves either the old file or the new one, never a mix.
-tomli_w and json are imported inside the functions that write them.
+Nothing is written until the would-be file has passed factbase.check merged with the base.
+The lock, the temporary file and the replace all happen beside the real file (paths.py), so a
+personal file reached through a symbolic link is safe too. tomli_w and json are imported
+inside the functions that write them.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from spacefacts import factbase, query
-from spacefacts.errors import FactBaseError, Problem, RejectedRecordError, WriteError
-from spacefacts.factbase import FIELDS, KINDS, PERSONAL, SCHEMA_VERSION, FactFile
-from spacefacts.model import FactBase, PartialDate
+from spacefacts import factbase, paths
+from spacefacts.errors import BadValueError, FactBaseError, Problem, RejectedRecordError
+from spacefacts.factbase import PERSONAL, SCHEMA_VERSION, FactFile, Records
+from spacefacts.model import JsonRecord, Kind, Status, stored
+from spacefacts.text import close_matches, fold, slug
 
 PERSONAL_HEADER = (
     "# spacefacts personal fact file, merged over the shipped fact base.\n"
-    "# Rewritten by `spacefacts add`: comments in this file are not kept.\n"
+    "# Rewritten by `spacefacts add`, `remove` and `edit`: comments in this file are not kept.\n"
 )
 EXPORT_HEADER = "# spacefacts fact file, written by `spacefacts export`.\n"
 
 # The fields a new record's id is made from, per kind.
-_ID_BASIS: dict[str, tuple[str, ...]] = {
-    "sources": ("title",),
-    "milestones": ("title",),
-    "statements": ("speaker", "text"),
+_ID_BASIS: dict[Kind, tuple[str, ...]] = {
+    Kind.source: ("title",),
+    Kind.milestone: ("title",),
+    Kind.statement: ("speaker", "text"),
+    Kind.occasion: ("name",),
 }
-_ID_LENGTH = 48
-
-
-class ExportFormat(StrEnum):
-    toml = "toml"
-    json = "json"
 
 
 class Only(StrEnum):
@@ -46,32 +39,132 @@ class Only(StrEnum):
     base = "base"  # the records of the base file (shipped, or --data)
 
 
-# --- adding a record -----------------------------------------------------------------------
+# --- changing the personal file ------------------------------------------------------------
 
 
-def add(base: FactFile, personal: Path, kind: str, fields: Mapping[str, Any]) -> Any:
-    """Add a record of `kind` made from `fields` to the personal file; return the new record.
+class Change:
+    """A read-modify-write of the personal file, under its lock."""
+
+    def __init__(
+        self, base: FactFile, personal: Path, waiting: Callable[[], None] | None = None
+    ) -> None:
+        self.base, self.personal, self.waiting = base, personal, waiting
+
+    def run(
+        self, change: Callable[[Records, dict[str, Any]], None], dry_run: bool = False
+    ) -> Records:
+        """Apply `change` to the personal document; check; write unless `dry_run`."""
+        with paths.locked(self.personal, waiting=self.waiting) as real:
+            paths.remove_stale_temporaries(real)
+            mine = FactFile(real, PERSONAL)
+            exists = paths.exists_checked(real)
+            current = factbase.load([self.base, mine] if exists else [self.base])
+            document = _read_document(real) if exists else {}
+            change(current, document)
+            data = to_toml(document, PERSONAL_HEADER).encode("utf-8")
+            merged, problems = factbase.check([self.base, mine], {real: data})
+            errors = [p for p in problems if p.severity == "error"]
+            if errors:
+                raise RejectedRecordError(errors, str(self.personal))
+            if not dry_run:
+                paths.write_atomic(real, data)
+        return merged
+
+
+def add(
+    base: FactFile,
+    personal: Path,
+    kind: Kind,
+    fields: Mapping[str, Any],
+    dry_run: bool = False,
+    waiting: Callable[[], None] | None = None,
+) -> tuple[JsonRecord, list[JsonRecord]]:
+    """Add a record of `kind` made from `fields`; return it and the near-duplicates it has.
 
     Names are resolved as the listing commands resolve them (a program by alias, a topic in any
-    case); the id is made from the title when not given. The read, the check and the write
-    happen under a lock on the personal file, so concurrent adds all land.
+    case); the id is made from the title when not given.
     """
-    with _locked(personal):
-        _remove_stale_temporaries(personal)
-        mine = FactFile(personal, PERSONAL)
-        files = [base, mine] if personal.exists() else [base]
-        current = factbase.load(files)
-        document = _read_document(personal) if personal.exists() else {}
+    made: dict[str, Any] = {}
+    similar: list[JsonRecord] = []
+
+    def change(current: Records, document: dict[str, Any]) -> None:
         record = _resolve(current, kind, fields)
         if "id" not in record:
             record = {"id": _new_id(current, kind, record), **record}
-        document.setdefault(kind, []).append(record)
-        data = to_toml(document, PERSONAL_HEADER).encode("utf-8")
-        merged, problems = factbase.check([base, mine], {personal: data})
-        if problems:
-            raise RejectedRecordError(problems, str(personal))
-        write_atomic(personal, data)
-    return next(r for r in getattr(merged, kind) if r.id == record["id"])
+        similar.extend(near_duplicates(current, kind, record))
+        document.setdefault(kind.table, []).append(record)
+        made.update(record)
+
+    merged = Change(base, personal, waiting).run(change, dry_run)
+    found = next(r for r in merged[kind] if r["id"] == made["id"])
+    return found, similar
+
+
+def remove(
+    base: FactFile, personal: Path, ident: str, waiting: Callable[[], None] | None = None
+) -> JsonRecord:
+    """Remove one of your records; refused if another record points to it."""
+    removed: dict[str, Any] = {}
+
+    def change(current: Records, document: dict[str, Any]) -> None:
+        for table, records in document.items():
+            if isinstance(records, list) and any(r.get("id") == ident for r in records):
+                removed.update(next(r for r in records if r.get("id") == ident))
+                document[table] = [r for r in records if r.get("id") != ident]
+                if not document[table]:
+                    del document[table]
+                return
+        _not_personal(current, ident)
+
+    Change(base, personal, waiting).run(change)
+    return removed
+
+
+def replace(
+    base: FactFile,
+    personal: Path,
+    ident: str,
+    new: Mapping[str, Any],
+    waiting: Callable[[], None] | None = None,
+) -> None:
+    """Replace one of your records by `new` (same kind), checked first."""
+
+    def change(current: Records, document: dict[str, Any]) -> None:
+        for records in document.values():
+            if isinstance(records, list):
+                for i, record in enumerate(records):
+                    if record.get("id") == ident:
+                        records[i] = dict(new)
+                        return
+        _not_personal(current, ident)
+
+    Change(base, personal, waiting).run(change)
+
+
+def personal_record(personal: Path, ident: str) -> tuple[Kind, dict[str, Any]]:
+    """One record of the personal file as written there."""
+    real = paths.real_path(personal)
+    document = _read_document(real) if paths.exists_checked(real) else {}
+    for table, records in document.items():
+        kind = Kind.from_table(table)
+        if kind is not None and isinstance(records, list):
+            for record in records:
+                if isinstance(record, dict) and record.get("id") == ident:
+                    return kind, record
+    raise BadValueError(f"{ident!r} is not a record of your personal file ({personal})")
+
+
+def _not_personal(current: Records, ident: str) -> None:
+    known = {r["id"] for k in Kind for r in current[k]}
+    if ident in known:
+        raise BadValueError(
+            f"{ident!r} is in the base fact base, not your personal file: only your own "
+            "records can be changed"
+        )
+    mine = [r["id"] for k in Kind for r in current[k] if r["origin"] == PERSONAL]
+    from spacefacts.errors import UnknownValueError
+
+    raise UnknownValueError("record of your personal file", ident, (), close_matches(ident, mine))
 
 
 def _read_document(path: Path) -> dict[str, Any]:
@@ -79,57 +172,60 @@ def _read_document(path: Path) -> dict[str, Any]:
     import tomllib
 
     try:
-        return tomllib.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, ValueError) as err:  # changed under us despite the lock: report, not crash
+        raw = paths.read_regular(path)
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        return tomllib.loads(raw.decode("utf-8"))
+    except (OSError, ValueError) as err:  # changed under us despite the lock: report it
         raise FactBaseError([Problem(str(path), f"cannot read: {err}")]) from None
 
 
-def _resolve(fb: FactBase, kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-    """The raw record in schema order; names of programs, topics, sources become their ids."""
+def _resolve(current: Records, kind: Kind, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The raw record in schema order; names of programs, topics and sources become ids."""
+    from spacefacts.query import lookup
+
+    def ids(of: Kind) -> list[str]:
+        return [r["id"] for r in current[of]]
+
+    def find(of: Kind, value: str, hint: str = "") -> str:
+        names: dict[str, str] = {}
+        for r in current[of]:
+            for label in (r["id"], r.get("name"), r.get("title"), *(r.get("aliases") or [])):
+                if label:
+                    names.setdefault(fold(label), r["id"])
+        try:
+            return lookup(of.value, value, names, ids(of))
+        except Exception as err:
+            if hint:
+                raise BadValueError(f"{err} {hint}") from None
+            raise
+
     record: dict[str, Any] = {}
-    required, optional = FIELDS[kind]
-    for name in required + optional:
-        value = fields.get(name)
+    for spec in stored(kind):
+        value = fields.get(spec.name)
         if value is None or value == [] or value == ():
             continue
-        if name == "program":
-            value = query.find_program(fb, value).id
-        elif name == "topics" and kind == "statements":
-            value = [query.find_topic(fb, t).id for t in value]
-        elif name == "sources":
-            value = [_find_id("source", [s.id for s in fb.sources], s) for s in value]
-        elif name == "milestone":
-            value = _find_id("milestone", [m.id for m in fb.milestones], value)
+        if spec.to and spec.type == "ref":
+            value = find(spec.to[0], value, _hint(spec.to[0]))
+        elif spec.to and spec.type == "refs":
+            value = [find(spec.to[0], v, _hint(spec.to[0])) for v in value]
         elif isinstance(value, tuple):
             value = list(value)
-        record[name] = value
+        record[spec.name] = value
     return record
 
 
-def _find_id(what: str, ids: Sequence[str], value: str) -> str:
-    """The id `value` names, exactly or folded ("Src A" finds "src-a"); did-you-mean if none."""
-    return query.lookup(what, value, {query.fold(i): i for i in ids}, ids)
+def _hint(kind: Kind) -> str:
+    if kind in (Kind.source, Kind.occasion):
+        return f"(add one with `spacefacts add {kind.value}`)"
+    return ""
 
 
-def slug(text: str) -> str:
-    """A kebab-case id from text: "Chang'e-6 lands!" -> "chang-e-6-lands" (at most 48 chars)."""
-    import re
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    made = ""
-    for word in re.findall(r"[a-z0-9]+", ascii_text):
-        if made and len(made) + 1 + len(word) > _ID_LENGTH:
-            break
-        made = f"{made}-{word}" if made else word[:_ID_LENGTH]
-    return made
-
-
-def _new_id(fb: FactBase, kind: str, record: Mapping[str, Any]) -> str:
+def _new_id(current: Records, kind: Kind, record: Mapping[str, Any]) -> str:
     """A slug of the record's title (or speaker and text), made unique across every kind."""
     basis = " ".join(str(record.get(name, "")) for name in _ID_BASIS.get(kind, ()))
-    stem = slug(basis) or kind[:-1]
-    taken = {r.id for k in KINDS for r in getattr(fb, k)}
+    stem = slug(basis) or kind.value.replace("_", "-")
+    taken = {r["id"] for k in Kind for r in current[k]}
     ident, n = stem, 1
     while ident in taken:
         n += 1
@@ -137,43 +233,63 @@ def _new_id(fb: FactBase, kind: str, record: Mapping[str, Any]) -> str:
     return ident
 
 
-# --- export --------------------------------------------------------------------------------
+def near_duplicates(current: Records, kind: Kind, record: Mapping[str, Any]) -> list[JsonRecord]:
+    """Existing records of `kind` whose title (or text) is nearly the same as the new one's."""
+    import difflib
+
+    field = {Kind.statement: "text", Kind.milestone: "title", Kind.source: "title"}.get(
+        kind, "name"
+    )
+    new = fold(str(record.get(field) or ""))
+    if not new:
+        return []
+    found = []
+    for other in current[kind]:
+        old = fold(str(other.get(field) or ""))
+        if old and (old == new or difflib.SequenceMatcher(None, old, new).ratio() >= 0.85):
+            found.append(other)
+    return found
 
 
-def document(fb: FactBase, only: Only | None = None) -> dict[str, Any]:
-    """The fact base as a fact-file document (schema shape), optionally one origin's records."""
+# --- documents and export ------------------------------------------------------------------
+
+
+def document(records: Records, only: Only | None = None) -> dict[str, Any]:
+    """The fact base as a fact-file document, optionally one origin's records."""
     doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
-    for kind in KINDS:
-        records = [
-            raw_record(kind, r)
-            for r in getattr(fb, kind)
-            if only is None or (r.origin == PERSONAL) == (only is Only.personal)
+    occasions = {o["id"]: o for o in records[Kind.occasion]}
+    for kind in Kind:
+        raws = [
+            raw_record(kind, r, occasions)
+            for r in records[kind]
+            if only is None or (r["origin"] == PERSONAL) == (only is Only.personal)
         ]
-        if records:
-            doc[kind] = records
+        if raws:
+            doc[kind.table] = raws
     return doc
 
 
-def raw_record(kind: str, record: Any) -> dict[str, Any]:
-    """A model record as its [[kind]] table: schema field order, empty optionals left out."""
-    required, optional = FIELDS[kind]
+def raw_record(
+    kind: Kind, record: Mapping[str, Any], occasions: Mapping[str, JsonRecord] | None = None
+) -> dict[str, Any]:
+    """A record as its [[table]]: schema order; empty optionals and derived values left out."""
+    occasion = (occasions or {}).get(record.get("occasion") or "")
     raw: dict[str, Any] = {}
-    for name in required + optional:
-        value = getattr(record, name)
-        if isinstance(value, PartialDate):
-            value = value.iso()
-        elif isinstance(value, tuple):
-            value = list(value)
-        if name in optional and value in (None, "", []):
+    for spec in stored(kind):
+        value = record.get(spec.name)
+        if value in (None, "", []) or (spec.type == "status" and value == Status.done):
             continue
-        raw[name] = value
+        from_occasion = occasion is not None and spec.name in ("date", "milestone")
+        if from_occasion and value == occasion.get(spec.name):  # type: ignore[union-attr]
+            continue  # it comes from the occasion
+        raw[spec.name] = list(value) if isinstance(value, tuple) else value
     return raw
 
 
-def export(fb: FactBase, fmt: ExportFormat, only: Only | None = None) -> str:
+def export_text(records: Records, fmt: str, only: Only | None = None) -> str:
     """The fact base (or one origin's records) as a TOML or JSON fact-file document."""
-    doc = document(fb, only)
-    if fmt is ExportFormat.json:
+    doc = document(records, only)
+    if fmt == "json":
         import json
 
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -181,101 +297,28 @@ def export(fb: FactBase, fmt: ExportFormat, only: Only | None = None) -> str:
 
 
 def to_toml(doc: Mapping[str, Any], header: str = "") -> str:
-    """A fact-file document as TOML through tomli-w, one [[kind]] header per record."""
+    """A fact-file document as TOML through tomli-w, one [[table]] header per record."""
     import tomli_w
 
-    parts = [header, tomli_w.dumps({"schema_version": doc.get("schema_version", SCHEMA_VERSION)})]
-    for kind in KINDS:
-        for record in doc.get(kind, ()):
+    version = doc.get("schema_version", SCHEMA_VERSION)
+    parts = [header, tomli_w.dumps({"schema_version": version})]
+    for kind in Kind:
+        for record in doc.get(kind.table, ()):
             # one dumps per record: tomli-w would write short records as inline tables
-            parts.append(f"\n[[{kind}]]\n{tomli_w.dumps(record)}")
+            parts.append(f"\n[[{kind.table}]]\n{tomli_w.dumps(record)}")
     return "".join(parts)
 
 
-# --- atomic writes and the lock ------------------------------------------------------------
+def select(records: Records, only: Only | None) -> Records:
+    """Only the personal or the base records (for export --only)."""
+    if only is None:
+        return records
+    keep = {
+        kind: [r for r in rows if (r["origin"] == PERSONAL) == (only is Only.personal)]
+        for kind, rows in records.by_kind.items()
+    }
+    return Records(records.files, keep)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` by `data`: temporary file, flush, fsync, rename, fsync the directory."""
-    import tempfile
-
-    if path.is_symlink():  # replace the file the link points to, and keep the link
-        path = path.resolve()
-    directory = path.parent
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        mode = _mode_for(path)
-        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as err:
-        raise WriteError(f"cannot write {path}: {err.strerror or err}") from None
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException as err:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(err, OSError):
-            unchanged = "; the previous file is unchanged" if path.exists() else ""
-            raise WriteError(f"cannot write {path}: {err.strerror or err}{unchanged}") from None
-        raise
-    _fsync_directory(directory)
-
-
-def _mode_for(path: Path) -> int:
-    """Keep an existing file's permissions; a new file gets the usual 0o666 minus the umask."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX; Windows has no directory handles to fsync)."""
-    if sys.platform == "win32":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems refuse fsync on a directory; the rename is still atomic
-    finally:
-        os.close(fd)
-
-
-def _remove_stale_temporaries(path: Path) -> None:
-    """Temporary files left by a writer that was killed before its rename (we hold the lock)."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on PATH.lock (beside the file) for a read-modify-write."""
-    lock_path = path.with_name(path.name + ".lock")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as err:
-        raise WriteError(f"cannot lock {lock_path}: {err.strerror or err}") from None
-    try:
-        try:
-            if sys.platform == "win32":
-                import msvcrt
-
-                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # gives up after about 10 seconds
-            else:
-                import fcntl
-
-                fcntl.flock(fd, fcntl.LOCK_EX)
-        except OSError as err:
-            raise WriteError(f"cannot lock {lock_path}: {err.strerror or err}") from None
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
+def kinds_of(records: Records, kinds: Sequence[Kind]) -> list[tuple[Kind, list[JsonRecord]]]:
+    return [(k, records[k]) for k in kinds]

@@ -1,0 +1,153 @@
+"""Commands for fact files as files: validate, export; and writing any output file safely."""
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from spacefacts import factbase, paths, store
+from spacefacts.cli import command, emit_records, say, settings
+from spacefacts.errors import BadValueError, ExitCode, Problem, WriteError
+from spacefacts.model import Kind
+from spacefacts.render import Output
+
+
+@command(example="spacefacts validate\nspacefacts validate data/facts.toml --json")
+def validate(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[FILE]...",
+            help="Fact files to check together (default: the base file and your personal file).",
+            show_default=False,
+        ),
+    ] = None,
+    *,
+    out: Output,
+) -> None:
+    """Check fact files and report every problem, one per line (exit 3 if any error)."""
+    chosen = [factbase.FactFile(p, str(p)) for p in files] if files else settings().files()
+    records, problems = factbase.check(chosen)
+    errors = [p for p in problems if p.severity == "error"]
+    if out.serialised or out.fields is not None:
+        emit_records(out, "problem", [p.as_record() for p in problems], "Problems")
+    else:
+        from spacefacts.text import visible
+
+        for problem in problems:
+            sys.stdout.write(visible(str(problem)) + "\n")
+        say(_summary(records, problems, len(chosen)))
+    if errors:
+        raise typer.Exit(ExitCode.DATA)
+
+
+def _summary(records: factbase.Records, problems: list[Problem], n_files: int) -> str:
+    def count(n: int, what: str) -> str:
+        return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = len(problems) - len(errors)
+    tail = f", {count(warnings, 'warning')}" if warnings else ""
+    if errors:
+        bad = len({p.file for p in errors})
+        where = count(n_files, "file") if bad == n_files else f"{bad} of {n_files} files"
+        return f"{count(len(errors), 'problem')} in {where}{tail}"
+    return f"{count(n_files, 'file')}, {count(records.count(), 'record')}, no problems{tail}"
+
+
+FORMATS = ("toml", "json", "csv", "sqlite", "ics")
+
+
+@command(
+    output=False,
+    example="spacefacts export > all-facts.toml\n"
+    "spacefacts export --only personal --format json --output my-facts.json\n"
+    "spacefacts export --format csv --output csv/\n"
+    "spacefacts export --format sqlite --output facts.db\n"
+    "spacefacts export --format ics --output anniversaries.ics",
+)
+def export(
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="toml (default), json, csv, sqlite or ics."),
+    ] = "toml",
+    as_json: Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")] = False,
+    only: Annotated[
+        store.Only | None,
+        typer.Option("--only", case_sensitive=False, help="Only the personal or the base records."),
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="csv, ics: only this kind (repeatable)."),
+    ] = None,
+    program: Annotated[
+        list[str] | None, typer.Option("--program", help="ics: only this program (repeatable).")
+    ] = None,
+    bom: Annotated[
+        bool, typer.Option("--bom", help="csv: start each file with a UTF-8 byte-order mark.")
+    ] = False,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Write to FILE (csv: a DIRECTORY, one file per kind)."),
+    ] = None,
+) -> None:
+    """Write the fact base as a fact file (TOML, JSON), CSV, an SQLite database or a calendar."""
+    from spacefacts.cli import exporting
+
+    chosen = "json" if as_json else fmt.lower()
+    if chosen not in FORMATS:
+        raise BadValueError(f"--format {fmt!r}: give one of {', '.join(FORMATS)}")
+    exporting.run(chosen, only, kind or [], program or [], bom, output)
+
+
+def write_output(target: str | None, text: str | bytes, check_loaded: bool = True) -> None:
+    """Write `text` to stdout (None, "-"), a descriptor, a FIFO or device, or a regular file.
+
+    Regular files are replaced atomically; anything else is written in place, never replaced.
+    A file that is one of the loaded fact files is refused (export checks its own case first).
+    """
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if target is None or target == "-":
+        sys.stdout.flush()
+        _write_fd(1, data, "standard output")
+        return
+    fd = paths.output_descriptor(target)
+    if fd is not None:
+        sys.stdout.flush()
+        _write_fd(fd, data, target)
+        return
+    path = Path(target)
+    if check_loaded and any(paths.same_file(path, f.path) for f in settings().files()):
+        raise WriteError(
+            f"refusing to write {target}: it is a fact file in use (--data or personal)"
+        )
+    if paths.is_special_output(path):
+        try:
+            out = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        except OSError as err:
+            raise WriteError(f"cannot write {target}: {err.strerror or err}") from None
+        try:
+            os.set_blocking(out, True)
+            _write_fd(out, data, target)
+        finally:
+            os.close(out)
+        return
+    paths.write_atomic(path, data)
+    say(f"wrote {target}")
+
+
+def _write_fd(fd: int, data: bytes, name: str) -> None:
+    view = memoryview(data)
+    try:
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        raise WriteError(f"cannot write {name}: {err.strerror or err}") from None
+
+
+__all__ = ["Kind", "export", "validate", "write_output"]

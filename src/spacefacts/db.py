@@ -1,0 +1,341 @@
+"""The compiled fact base: one SQLite database, the only form the commands query.
+
+Tables, one per record kind (named by Kind, columns by model.SCHEMA, lists as JSON text),
+plus:
+- `record(id, kind, seq)`: every id, for `show` and relations;
+- `link(source, target, field)`: every reference between records, both ways;
+- `name(folded, id, rank)`: folded names, titles and aliases, for look-ups by name;
+- `meta(key, value)`: the cache key and the format;
+- `search`, an FTS5 table (search.py), built on the first search.
+
+It is the cache too: the first run of a fact base compiles it into
+$SPACEFACTS_CACHE_DIR (else $XDG_CACHE_HOME/spacefacts, else ~/.cache/spacefacts), named by
+the fact files' paths; later runs open it when its key (each file's size, mtime, ctime, inode,
+the package version and FORMAT) still matches, and otherwise compile it again. Budget served:
+a warm `timeline --limit 10` of 100,000 records within 0.15 s and 60 MB (docs/performance.md).
+To remove it, compile into ":memory:" on every run (what --no-cache does).
+`spacefacts export --format sqlite FILE` writes the same database for other tools.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from spacefacts import __version__, factbase, paths
+from spacefacts.errors import ExitCode, SpacefactsError
+from spacefacts.model import BOOL, REF, REFS, SCHEMA, JsonRecord, Kind, record_date
+from spacefacts.text import fold
+
+FORMAT = 1  # bump when the tables change
+ENV_NO_CACHE = "SPACEFACTS_NO_CACHE"
+BUSY_TIMEOUT = 5.0  # seconds to wait for another process that is writing the cache
+
+
+class CacheError(SpacefactsError):
+    """The cache database is damaged beyond what a rebuild can fix at once."""
+
+    exit_code = ExitCode.DATA
+
+
+def enabled(no_cache: bool = False) -> bool:
+    """Whether to use the cache: not with --no-cache or SPACEFACTS_NO_CACHE set (not "0")."""
+    return not no_cache and os.environ.get(ENV_NO_CACHE, "") in ("", "0")
+
+
+def columns(kind: Kind) -> list[str]:
+    return [f.name for f in SCHEMA[kind]] + ["origin"]
+
+
+# --- opening -------------------------------------------------------------------------------
+
+
+def open_factbase(files: Sequence[factbase.FactFile], use_cache: bool = True) -> Database:
+    """The compiled fact base of `files`: from the cache when it matches, else compiled now."""
+    key = _key(files) if use_cache else None
+    if key is None:
+        return Database(compile_records(factbase.load(files), ":memory:"), files)
+    path = _cache_path(files)
+    conn = _open_cached(path, key)
+    if conn is None:
+        records = factbase.load(files)  # raises on a problem: invalid bases are not cached
+        conn = _write_cache(path, key, records) if _key(files) == key else None
+        if conn is None:
+            conn = compile_records(records, ":memory:")
+    return Database(conn, files)
+
+
+def _key(files: Sequence[factbase.FactFile]) -> str | None:
+    """What the cache must match: every file's identity and version, ours and SQLite's."""
+    parts: list[Any] = [__version__, FORMAT, sqlite3.sqlite_version]
+    for f in files:
+        try:
+            st = os.stat(f.path)
+        except OSError:
+            return None  # the loader reports why
+        parts.append([str(f.path), f.origin, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
+    return json.dumps(parts)
+
+
+def _cache_path(files: Sequence[factbase.FactFile]) -> Path:
+    import hashlib
+
+    name = json.dumps([[os.path.abspath(f.path), f.origin] for f in files])
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return paths.cache_dir() / f"facts-{digest}.sqlite"
+
+
+def _open_cached(path: Path, key: str) -> sqlite3.Connection | None:
+    """The cache database at `path` if it is a regular file holding `key`, else None."""
+    try:
+        if not path.is_file():
+            return None
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
+        if row is not None and row[0] == key:
+            return conn
+    except sqlite3.Error:
+        pass  # not a database, or not ours: compiled again below
+    conn.close()
+    return None
+
+
+def _write_cache(path: Path, key: str, records: factbase.Records) -> sqlite3.Connection | None:
+    """Compile into a temporary file beside `path`, then rename it: readers never see half."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(path)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+    except OSError:
+        return None  # an unwritable cache directory: compile in memory instead
+    try:
+        conn = compile_records(records, temporary, key)
+        conn.close()
+        os.replace(temporary, path)
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+    except (OSError, sqlite3.Error):
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        return None
+
+
+def _remove_stale(path: Path) -> None:
+    """Temporary files of a compile that was killed, older than a minute."""
+    import time
+
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if stale.is_file() and time.time() - stale.stat().st_mtime > 60:
+                stale.unlink()
+
+
+# --- compiling -----------------------------------------------------------------------------
+
+
+def compile_records(
+    records: factbase.Records, target: str | Path, key: str = ""
+) -> sqlite3.Connection:
+    """Write every record into a new SQLite database at `target` and return it open."""
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT)
+    conn.execute(
+        "PRAGMA journal_mode = OFF" if target == ":memory:" else "PRAGMA journal_mode = DELETE"
+    )
+    conn.execute("PRAGMA synchronous = OFF")
+    with conn:
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        conn.execute("CREATE TABLE record (id TEXT PRIMARY KEY, kind TEXT, seq INTEGER)")
+        conn.execute("CREATE TABLE link (source TEXT, target TEXT, field TEXT)")
+        conn.execute("CREATE TABLE name (folded TEXT, id TEXT, rank INTEGER)")
+        _add_counts(records)
+        for kind in Kind:
+            names = columns(kind)
+            cols = ", ".join(f'"{n}"' for n in names)
+            conn.execute(f"CREATE TABLE {kind.value} (seq INTEGER PRIMARY KEY, {cols})")
+            marks = ", ".join("?" * len(names))
+            rows = [_row(kind, r) for r in records[kind]]
+            conn.executemany(f"INSERT INTO {kind.value} ({cols}) VALUES ({marks})", rows)
+            conn.executemany(
+                "INSERT INTO record VALUES (?, ?, ?)",
+                ((r["id"], kind.value, n) for n, r in enumerate(records[kind], start=1)),
+            )
+            conn.executemany("INSERT INTO link VALUES (?, ?, ?)", _links(kind, records[kind]))
+        conn.executemany("INSERT INTO name VALUES (?, ?, ?)", _names(records))
+        conn.execute("CREATE INDEX milestone_order ON milestone (date, id)")
+        conn.execute("CREATE INDEX statement_order ON statement (date, seq)")
+        conn.execute("CREATE INDEX link_source ON link (source)")
+        conn.execute("CREATE INDEX link_target ON link (target)")
+        conn.execute("CREATE INDEX name_folded ON name (folded)")
+        meta = {"key": key, "format": str(FORMAT), "files": json.dumps(records.files)}
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    return conn
+
+
+def _add_counts(records: factbase.Records) -> None:
+    """The derived fields: how often each source, topic, program and occasion is used."""
+
+    def count(kind: Kind, field: str, ids: Iterable[str]) -> None:
+        counts: dict[str, int] = {}
+        for ident in ids:
+            counts[ident] = counts.get(ident, 0) + 1
+        for record in records[kind]:
+            record[field] = counts.get(record["id"], 0)
+
+    cited = (s for k in Kind for r in records[k] for s in set(r.get("sources") or ()))
+    count(Kind.source, "cited_by", cited)
+    count(Kind.topic, "statements", (t for s in records[Kind.statement] for t in s["topics"]))
+    count(Kind.program, "milestones", (m["program"] for m in records[Kind.milestone]))
+    count(Kind.program, "missions", (m["program"] for m in records[Kind.mission]))
+    count(
+        Kind.occasion,
+        "statements",
+        (s["occasion"] for s in records[Kind.statement] if s["occasion"]),
+    )
+    missions = sorted(records[Kind.mission], key=lambda m: (m["launch_date"] or "9999", m["id"]))
+    for step in records[Kind.lunar_step]:
+        step["missions"] = [m["id"] for m in missions if m["step"] == step["step"]]
+
+
+def _row(kind: Kind, record: JsonRecord) -> list[Any]:
+    row = []
+    for name in columns(kind):
+        value = record.get(name)
+        row.append(json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value)
+    return row
+
+
+def _links(kind: Kind, records: Sequence[JsonRecord]) -> Iterable[tuple[str, str, str]]:
+    refs = [f for f in SCHEMA[kind] if f.type in (REF, REFS)]
+    for record in records:
+        for spec in refs:
+            value = record.get(spec.name)
+            for target in value if isinstance(value, list) else [value] if value else []:
+                yield record["id"], target, spec.name
+
+
+def _names(records: factbase.Records) -> Iterable[tuple[str, str, int]]:
+    """Folded labels a record can be looked up by; a lower rank wins a clash."""
+    for rank, kind, labels in (
+        (0, Kind.mission, ("name", "aliases")),
+        (1, Kind.program, ("name", "aliases")),
+        (2, Kind.milestone, ("title", "aliases")),
+        (3, Kind.occasion, ("name",)),
+        (4, Kind.source, ("title",)),
+    ):
+        for record in records[kind]:
+            yield fold(record["id"]), record["id"], rank + 10
+            for label in labels:
+                value = record.get(label)
+                for text in value if isinstance(value, list) else [value] if value else []:
+                    yield fold(text), record["id"], rank + 10
+    for kind in (Kind.statement, Kind.lunar_step, Kind.topic):
+        for record in records[kind]:
+            yield fold(record["id"]), record["id"], 20
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+class Database:
+    """An open compiled fact base: records come out in their kind's JSON shape."""
+
+    def __init__(self, conn: sqlite3.Connection, files: Sequence[factbase.FactFile]) -> None:
+        self.conn = conn
+        self.files = tuple(files)
+        self._decoders: dict[Kind, list[tuple[str, str]]] = {}
+
+    def select(
+        self, kind: Kind, where: str = "", params: Sequence[Any] = (), order: str = "seq",
+        limit: int | None = None,
+    ) -> list[JsonRecord]:  # fmt: skip
+        """Records of `kind` (SQL `where` and `order` over its columns), decoded."""
+        cols = ", ".join(f'"{n}"' for n in columns(kind))
+        sql = f"SELECT {cols} FROM {kind.value}"
+        if where:
+            sql += f" WHERE {where}"
+        sql += f" ORDER BY {order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [self.decode(kind, row) for row in self.conn.execute(sql, params)]
+
+    def decode(self, kind: Kind, row: Sequence[Any]) -> JsonRecord:
+        types = self._decoders.get(kind)
+        if types is None:
+            by_name = {f.name: f for f in SCHEMA[kind]}
+            types = [
+                (n, "list" if n in by_name and by_name[n].is_list else
+                 "bool" if n in by_name and by_name[n].type == BOOL else "")
+                for n in columns(kind)
+            ]  # fmt: skip
+            self._decoders[kind] = types
+        record: JsonRecord = {}
+        for (name, how), value in zip(types, row, strict=True):
+            if how == "list":
+                value = json.loads(value) if value else []
+            elif how == "bool" and value is not None:
+                value = bool(value)
+            record[name] = value
+        return record
+
+    def count(self, kind: Kind) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM {kind.value}").fetchone()[0])
+
+    def get(self, ident: str) -> tuple[Kind, JsonRecord] | None:
+        """The record with this exact id, and its kind."""
+        row = self.conn.execute("SELECT kind, seq FROM record WHERE id = ?", (ident,)).fetchone()
+        if row is None:
+            return None
+        kind = Kind(row[0])
+        found = self.select(kind, "seq = ?", (row[1],))
+        return (kind, found[0]) if found else None
+
+    def ids(self, kinds: Sequence[Kind] | None = None) -> list[str]:
+        if kinds is None:
+            return [r[0] for r in self.conn.execute("SELECT id FROM record ORDER BY id")]
+        marks = ", ".join("?" * len(kinds))
+        sql = f"SELECT id FROM record WHERE kind IN ({marks}) ORDER BY id"
+        return [r[0] for r in self.conn.execute(sql, [k.value for k in kinds])]
+
+    def by_name(self, text: str, kinds: Sequence[Kind] | None = None) -> str | None:
+        """The id of the record an exact id, or a folded name, title or alias, names."""
+        if self.get(text) is not None and (kinds is None or self.get(text)[0] in kinds):  # type: ignore[index]
+            return text
+        sql = "SELECT name.id FROM name JOIN record ON record.id = name.id WHERE folded = ?"
+        params: list[Any] = [fold(text)]
+        if kinds is not None:
+            sql += f" AND record.kind IN ({', '.join('?' * len(kinds))})"
+            params += [k.value for k in kinds]
+        row = self.conn.execute(sql + " ORDER BY rank, name.id LIMIT 1", params).fetchone()
+        return row[0] if row else None
+
+    def links(self, ident: str) -> list[tuple[str, str, str]]:
+        """(source, target, field) of every reference from or to `ident`."""
+        sql = "SELECT source, target, field FROM link WHERE source = ? OR target = ? ORDER BY rowid"
+        return list(self.conn.execute(sql, (ident, ident)))
+
+    def brief(self, ident: str) -> tuple[Kind, str | None, str] | None:
+        found = self.get(ident)
+        if found is None:
+            return None
+        from spacefacts.model import record_title
+
+        kind, record = found
+        return kind, record_date(kind.value, record), record_title(kind.value, record)
+
+    def export_to(self, path: str) -> None:
+        """Copy the whole database (search index included, if built) to `path`."""
+        target = sqlite3.connect(path)
+        try:
+            self.conn.backup(target)
+        finally:
+            target.close()
