@@ -143,9 +143,8 @@ def _ics(
             )
     stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # stable output: same file, same bytes
     write_output(output, ics.calendar(events, stamp=stamp))
-    say(
-        f"{len(events)} calendar events; {skipped} records left out (not dated to the day, or planned)"
-    )
+    left_out = f"{skipped} records left out (not dated to the day, or planned)"
+    say(f"{len(events)} calendar events; {left_out}")
 
 
 __all__ = ["JsonRecord", "run"]
