@@ -280,6 +280,8 @@ def relations(database: Database, kind: Kind, record: JsonRecord) -> list[JsonRe
     if kind is Kind.mission and record["step"] is not None:
         for step in database.select(Kind.lunar_step, "step = ?", (record["step"],)):
             add(step["id"], "lunar step")
+    groups = list(dict.fromkeys(r["relation"] for r in found))
+    found.sort(key=lambda r: (groups.index(r["relation"]), r["date"] or "9999", r["id"]))
     return found
 
 

@@ -278,7 +278,7 @@ def _to_text(renderables: Sequence[RenderableType], style: Style) -> str:
         console.width = _terminal_width()
     for renderable in renderables:
         console.print(renderable)
-    return buffer.getvalue()
+    return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))
 
 
 def _terminal_width() -> int:
@@ -292,33 +292,76 @@ def safe(text: str) -> str:
     return visible(text, newlines=True)
 
 
+CARD_WIDTH = 80  # narrower terminals get one card per record instead of a table
+
+
 def _fancy_table(kind: str, found: Sequence[JsonRecord], style: Style, title: str | None) -> Any:
+    """A rich table whose left column stacks the short fields (date first) and whose main
+    column gets the room; below CARD_WIDTH columns, cards (see _cards)."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
     narrow, main, header = _FANCY[kind]
     headers = dict(COLUMNS[kind])
+    if (style.width or _terminal_width()) < CARD_WIDTH:
+        return _cards(kind, found, style, title)
     table = Table(
         title=Text(safe(title)) if title else None,
         box=box.ROUNDED,
         header_style="bold cyan" if style.color else "",
         title_style="bold" if style.color else "",
-        show_lines=kind != "stat",
-        expand=False,
+        show_lines=True,
+        expand=True,
     )
-    for name in narrow:
-        table.add_column(
-            headers.get(name, name.title()),
-            no_wrap=True,
-            style=_NARROW_STYLE.get(name, "") if style.color else "",
-        )
-    table.add_column(header, overflow="fold", ratio=1, min_width=20)
+    left = " / ".join(headers.get(n, n.title()) for n in narrow[:2])
+    table.add_column(left, overflow="fold", max_width=16, ratio=None)
+    table.add_column(header, overflow="fold", ratio=1)
     for record in found:
-        cells: list[Any] = [Text(safe(_cell_text(kind, n, record))) for n in narrow]
-        cells.append(_main_cell(kind, main, record, style))
-        table.add_row(*cells)
+        table.add_row(
+            _left_cell(kind, narrow, record, style), _main_cell(kind, main, record, style)
+        )
     return table
+
+
+def _left_cell(kind: str, names: Sequence[str], record: JsonRecord, style: Style) -> Any:
+    from rich.text import Text
+
+    text = Text()
+    for i, name in enumerate(names):
+        value = _cell_text(kind, name, record)
+        if not value:
+            continue
+        if text:
+            text.append("\n")
+        colour = _NARROW_STYLE.get(name, "") if style.color else ""
+        text.append(
+            safe(value), style=colour if i == 0 or colour else ("dim" if style.color else "")
+        )
+    return text
+
+
+def _cards(kind: str, found: Sequence[JsonRecord], style: Style, title: str | None) -> Any:
+    """One block per record: the short fields on a line, then the main fields, a rule between."""
+    from rich.console import Group
+    from rich.rule import Rule
+    from rich.text import Text
+
+    narrow, main, _ = _FANCY[kind]
+    parts: list[Any] = []
+    if title:
+        parts.append(Text(safe(title), style="bold" if style.color else ""))
+    for n, record in enumerate(found):
+        if n or title:
+            parts.append(Rule(style="dim" if style.color else ""))
+        head = Text(" · ").join(
+            Text(safe(v), style=_NARROW_STYLE.get(name, "") if style.color else "")
+            for name in narrow
+            if (v := _cell_text(kind, name, record))
+        )
+        parts.append(head)
+        parts.append(_main_cell(kind, main, record, style))
+    return Group(*parts)
 
 
 def _main_cell(kind: str, names: Sequence[str], record: JsonRecord, style: Style) -> Any:
