@@ -247,4 +247,6 @@ def record_title(kind: str, record: JsonRecord) -> str:
         from spacefacts.text import shorten
 
         return f"{record['speaker']}: {shorten(record['text'], 90)}"
-    return str(record.get("title") or record.get("name") or record.get("id"))
+    title = str(record.get("title") or record.get("name") or record.get("id"))
+    status = record.get("status")
+    return f"{title} ({status})" if status in ("planned", "failed", "cancelled") else title

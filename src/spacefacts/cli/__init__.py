@@ -9,6 +9,7 @@ Output, and turns the project's errors into one-line messages and exit codes.
 # No `from __future__ import annotations`: Typer evaluates the annotations of the parameters.
 import functools
 import inspect
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rich help imports markdown and pygments (start-up)
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    add_completion=False,  # our own --show/--install-completion take the shell's name
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -242,6 +244,30 @@ def emit_records(
     emit(out, render.records(out, kind, found, title))
 
 
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+COMPLETE_VAR = "_SPACEFACTS_COMPLETE"
+
+
+def _completion(shell: str | None, install: bool) -> None:
+    """--show-completion SHELL / --install-completion SHELL."""
+    if shell is None:
+        return
+    if shell not in SHELLS:
+        say(f"error: unknown shell {shell!r}; give one of {', '.join(SHELLS)}")
+        raise typer.Exit(ExitCode.USAGE)
+    from typer import _completion_shared as completion
+
+    if install:
+        _, path = completion.install(shell=shell, prog_name="spacefacts", complete_var=COMPLETE_VAR)
+        typer.echo(f"{shell} completion installed in {path}; it works in a new shell", err=True)
+    else:
+        script = completion.get_completion_script(
+            prog_name="spacefacts", complete_var=COMPLETE_VAR, shell=shell
+        )
+        typer.echo(script)
+    raise typer.Exit()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"spacefacts {__version__}")
@@ -287,6 +313,26 @@ def main_options(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    show_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion",
+            metavar="SHELL",
+            is_eager=True,
+            callback=lambda value: _completion(value, install=False),
+            help="Print the completion script for SHELL (bash, zsh, fish, powershell).",
+        ),
+    ] = None,
+    install_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion",
+            metavar="SHELL",
+            is_eager=True,
+            callback=lambda value: _completion(value, install=True),
+            help="Install completion for SHELL (bash, zsh, fish, powershell).",
+        ),
+    ] = None,
 ) -> None:
     """A sourced fact explorer for China's space exploration."""
     ctx.obj = Settings(data, personal, no_color, no_cache, no_pager)
@@ -337,4 +383,8 @@ def main(argv: list[str] | None = None) -> None:
         if any("\udc80" <= c <= "\udcff" for c in arg):
             say(f"error: argument {n} is not valid UTF-8")
             raise SystemExit(ExitCode.USAGE)
+    if COMPLETE_VAR in os.environ:  # the shell is asking for completions
+        from typer.completion import completion_init
+
+        completion_init()
     app(args=hoist_global_options(args), prog_name="spacefacts")
