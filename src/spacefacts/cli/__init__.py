@@ -384,7 +384,7 @@ def main(argv: list[str] | None = None) -> None:
             say(f"error: argument {n} is not valid UTF-8")
             raise SystemExit(ExitCode.USAGE)
     if COMPLETE_VAR in os.environ:  # the shell is asking for completions
-        from typer.completion import completion_init
+        from typer._completion_classes import completion_init
 
         completion_init()
     app(args=hoist_global_options(args), prog_name="spacefacts")
