@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from spacefacts.chart import Lane, Mark, Span, plain, styled, svg
+from spacefacts.chart import Lane, Mark, Span, lane_label, plain, styled, svg
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -161,6 +161,74 @@ def test_the_highlighted_mark_is_drawn_and_named_in_the_legend() -> None:
 def test_a_highlighted_span_starts_with_the_highlight_glyph() -> None:
     row = lane_rows(chart(80, mark="tiangong"))["shenzhou"]
     assert "◆━" in row
+
+
+def test_a_highlighted_span_leaves_the_marks_over_it_countable() -> None:
+    marks = (Mark("landing", "change", (2024, 6, 2), "Chang'e 6 lands"),)
+    spans = (Span("change-6", "change", (2024, 5, 3), (2024, 6, 25), "Chang'e 6"),)
+    lanes = (Lane("change", "Chang'e"),)
+    row = lane_rows_of(plain(lanes, marks, spans, 200, since=2023, until=2025, mark="change-6"))
+    assert "◆" in row and "●" in row
+
+
+def lane_rows_of(text: str) -> str:
+    return text.split("\n")[2]
+
+
+def test_an_ongoing_span_stops_at_now() -> None:
+    lanes = (Lane("station", "Tiangong"), Lane("plan", "Crewed lunar"))
+    spans = (Span("tianhe", "station", (2021, 4, 29), None, "Tianhe, crewed"),)
+    marks = (Mark("landing", "plan", (2030, None, None), "Landing", planned=True),)
+    later = plain(lanes, marks, spans, 80).split("\n")[2]
+    now = plain(lanes, marks, spans, 80, now=(2025, 1, 1)).split("\n")[2]
+    assert later.endswith("━")  # without `now`: to the chart's end, 2030
+    assert now.count("━") < later.count("━") and len(now) < len(later)
+    root = ET.fromstring(svg(lanes, marks, spans, now=(2025, 1, 1)))
+    (rect,) = [e for e in root.iter() if "span" in (e.get("class") or "").split()]
+    assert "ongoing" in (rect.get("class") or "")
+    # an ongoing span alone ends the chart at now's year
+    alone = plain(lanes[:1], [], spans, 80, now=(2025, 1, 1)).split("\n")[0].split()
+    assert alone[-1] == "2025"
+
+
+@pytest.mark.parametrize(
+    ("name", "aliases", "label"),
+    [
+        ("Shenzhou", (), "Shenzhou"),
+        ("Chang'e (Chinese Lunar Exploration Program)", ("嫦娥工程", "CLEP"), "Chang'e"),
+        ("Dongfanghong (The East Is Red) satellites", ("东方红",), "Dongfanghong"),
+        ("International Lunar Research Station (ILRS)", ("国际月球科研站", "ILRS"), "ILRS"),
+        ("International Lunar Research Station", ("ILRS",), "ILRS"),
+        ("Crewed lunar landing program", ("载人登月", "Mengzhou"), "Crewed lunar"),
+        ("Chinese Mars exploration program", (), "Chinese Mars"),
+        ("Beidou program", (), "Beidou program"),
+        ("Lunar research programme (LRP)", ("LRP",), "Lunar research"),
+        ("Supercalifragilisticexpialidocious", (), "Supercalifrag…"),
+        ("嫦娥工程", (), "嫦娥工程"),
+        ("\x1b[2Jevil\x07 name", (), "[2Jevil name"),
+    ],
+)
+def test_lane_label_keeps_names_a_reader_knows(
+    name: str, aliases: tuple[str, ...], label: str
+) -> None:
+    assert lane_label(name, aliases) == label
+    assert cell_len(label) <= 14
+
+
+def test_styled_colours_a_run_once_not_each_cell() -> None:
+    text = styled(LANES, MARKS, SPANS, 120)
+    runs = [text.plain[span.start : span.end] for span in text.spans]
+    assert any(len(run) > 3 and set(run) == {"━"} for run in runs)  # Tiangong, one run
+
+
+def test_svg_lane_tooltip_is_the_full_name() -> None:
+    lanes = (Lane("ilrs", "ILRS", "International Lunar Research Station (ILRS)"),)
+    root = ET.fromstring(svg(lanes, [Mark("a", "ilrs", (2021, 3, 9), "Agreement")], []))
+    lane = next(e for e in root.iter() if e.get("class") == "lane")
+    title = lane.find("{http://www.w3.org/2000/svg}title")
+    assert title is not None and title.text == "International Lunar Research Station (ILRS)"
+    label = next(e for e in root.iter() if e.get("class") == "lane-label")
+    assert label.text == "ILRS"
 
 
 def test_a_highlight_outside_the_range_or_unknown_is_said() -> None:

@@ -11,12 +11,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
 
 if TYPE_CHECKING:
     from rich.text import Text
 
-__all__ = ["Date", "Lane", "Mark", "Span", "plain", "styled", "svg"]
+__all__ = ["Date", "Lane", "Mark", "Span", "lane_label", "plain", "styled", "svg"]
 
 Date = tuple[int, int | None, int | None]
 """(year, month or None, day or None); a day needs a month."""
@@ -28,10 +27,15 @@ NAME_CELLS = 14  # the lane-name column never takes more, so the time axis keeps
 
 @dataclass(frozen=True, slots=True)
 class Lane:
-    """One row of the chart (a program), drawn in the order given."""
+    """One row of the chart (a program), drawn in the order given.
+
+    `name` heads the row (shortened to fit: see `lane_label`); `title`, the full name, is the
+    SVG tooltip.
+    """
 
     id: str
     name: str
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +51,7 @@ class Mark:
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A mission or crewed stay; `end` None means ongoing (drawn to the chart's end)."""
+    """A mission or crewed stay; `end` None means ongoing: drawn to `now`, or the chart's end."""
 
     id: str
     lane: str
@@ -115,10 +119,19 @@ class _Scene:
     spans: list[tuple[int, Span]]
     highlight: Mark | Span | None  # the record named by `mark`, drawn or not
     highlight_shown: bool
+    now: Date | None  # where ongoing spans stop; None: at the chart's end
 
     def x(self, t: float, size: float) -> float:
         """Time `t` (fractional year) as a position in 0..size."""
         return (min(max(t, self.lo), self.hi + 1) - self.lo) * size / (self.hi + 1 - self.lo)
+
+    def stop(self, span: Span) -> float:
+        """When a span ends, in fractional years (an ongoing one: now, or the chart's end)."""
+        if span.end is not None:
+            return _bounds(span.end)[1]
+        if self.now is not None:
+            return max(_bounds(self.now)[1], _bounds(span.start)[1])
+        return self.hi + 1.0
 
 
 def _scene(
@@ -128,9 +141,12 @@ def _scene(
     since: int | None,
     until: int | None,
     mark: str | None,
+    now: Date | None = None,
 ) -> _Scene | None:
     """Validate the items and pick those in range; None when nothing is left to draw."""
     index = {lane.id: i for i, lane in enumerate(lanes)}
+    if now is not None:
+        _bounds(now)
     years: list[int] = []
     records: list[Mark | Span] = [*marks, *spans]
     for item in records:
@@ -146,6 +162,8 @@ def _scene(
                 if _bounds(item.end)[1] < start[1]:
                     raise ValueError(f"{item.id!r} ends before it starts")
                 years.append(item.end[0])
+            elif now is not None:
+                years.append(max(now[0], item.start[0]))
     if not years:
         return None
     lo = min(years) if since is None else since
@@ -153,14 +171,20 @@ def _scene(
     if lo > hi:
         return None
     shown_marks = [(index[m.lane], m) for m in marks if lo <= m.date[0] <= hi]
-    shown_spans = [
-        (index[s.lane], s) for s in spans if s.start[0] <= hi and (s.end is None or s.end[0] >= lo)
-    ]
+    shown_spans = [(index[s.lane], s) for s in spans if s.start[0] <= hi and _last(s, now) >= lo]
     if not shown_marks and not shown_spans:
         return None
     shown_ids = {m.id for _, m in shown_marks} | {s.id for _, s in shown_spans}
     found = next((item for item in records if item.id == mark), None)
-    return _Scene(lo, hi, shown_marks, shown_spans, found, found is not None and mark in shown_ids)
+    shown = found is not None and mark in shown_ids
+    return _Scene(lo, hi, shown_marks, shown_spans, found, shown, now)
+
+
+def _last(span: Span, now: Date | None) -> int:
+    """The last year a span covers (an ongoing one without `now`: any year)."""
+    if span.end is not None:
+        return span.end[0]
+    return 9999 if now is None else max(now[0], span.start[0])
 
 
 # --- text helpers -------------------------------------------------------------------------------
@@ -222,6 +246,35 @@ def _fit(text: str, cells: int, ellipsis: str) -> str:
             break
         kept.append(ch)
     return "".join(kept).rstrip() + ellipsis
+
+
+_GENERIC = frozenset({"program", "programme", "project", "series", "satellites", "missions"})
+
+
+def lane_label(name: str, aliases: Sequence[str] = (), cells: int = NAME_CELLS) -> str:
+    """A program's name short enough to head a lane, in words a reader recognises.
+
+    The first that fits of: the name; its part before a parenthesis ("Chang'e (Chinese Lunar
+    Exploration Program)" -> "Chang'e"); that part without a generic last word ("... program");
+    an acronym, in the parenthesis or among the aliases ("ILRS"); its first whole words ("Crewed
+    lunar"). Only then is it cut, with an ellipsis.
+    """
+    full = " ".join(_one_line(name, False).split())
+    base, _, rest = full.partition(" (")
+    words = base.split()
+    while len(words) > 1 and words[-1].casefold() in _GENERIC:
+        words.pop()
+    inner = rest.removesuffix(")").strip()
+    acronyms = [a for a in (inner, *aliases) if a.isascii() and a.isalnum() and a.isupper()]
+    for candidate in (full, base, " ".join(words), *acronyms):
+        if candidate and _cells(candidate) <= cells:
+            return candidate
+    kept: list[str] = []
+    for word in words:
+        if _cells(" ".join([*kept, word])) > cells:
+            break
+        kept.append(word)
+    return " ".join(kept) if kept else _fit(full, cells, "…")
 
 
 # --- the text layout (plain and styled share it) ------------------------------------------------
@@ -303,16 +356,16 @@ def _lane_cells(scene: _Scene, lane: int, plot: int, g: _Glyphs) -> tuple[list[_
     spans = [s for i, s in scene.spans if i == lane]
     # planned first, done over them, the highlighted one last so nothing hides it
     spans.sort(key=lambda s: (s.id == chosen, not s.planned))
+    highlighted: tuple[range, bool] | None = None
     for item in spans:
         start = scene.x(_bounds(item.start)[0], plot)
-        stop = scene.hi + 1.0 if item.end is None else _bounds(item.end)[1]
         first = min(plot - 1, int(start))
-        last = max(first, min(plot - 1, math.ceil(scene.x(stop, plot)) - 1))
+        last = max(first, min(plot - 1, math.ceil(scene.x(scene.stop(item), plot)) - 1))
         glyph = g.span_planned if item.planned else g.span
         for col in range(first, last + 1):
             cells[col] = _Seg(glyph, lane, item.planned, item.id == chosen)
         if item.id == chosen:
-            cells[first] = _Seg(g.highlight, lane, item.planned, True)
+            highlighted = range(first, last + 1), item.planned
     groups: dict[int, list[Mark]] = {}
     for i, m in scene.marks:
         if i == lane:
@@ -328,6 +381,11 @@ def _lane_cells(scene: _Scene, lane: int, plot: int, g: _Glyphs) -> tuple[list[_
         else:
             counts.add(len(group))
             cells[col] = _Seg(str(len(group)) if len(group) < 10 else _MANY, lane, planned)
+    if highlighted is not None:
+        # the span's first cell that no milestone takes: the marks over a span stay countable
+        cols, planned = highlighted
+        col = next((c for c in cols if c not in groups), cols[0])
+        cells[col] = _Seg(g.highlight, lane, planned, True)
     return cells, counts
 
 
@@ -381,8 +439,9 @@ def _layout(
     until: int | None,
     mark: str | None,
     unicode: bool,
+    now: Date | None,
 ) -> list[_Line]:
-    scene = _scene(lanes, marks, spans, since, until, mark)
+    scene = _scene(lanes, marks, spans, since, until, mark, now)
     if scene is None:
         return []
     g = _UNICODE if unicode else _ASCII
@@ -413,13 +472,14 @@ def plain(
     until: int | None = None,
     mark: str | None = None,
     unicode: bool = True,
+    now: Date | None = None,
 ) -> str:
     """The chart as text within `width` columns (clamped to 60..200); "" when nothing is drawn.
 
     Lines are joined by newlines, without a final one. `since`/`until` are inclusive years;
-    `mark` is the id of a milestone or span to highlight.
+    `mark` is the id of a milestone or span to highlight; ongoing spans stop at `now`.
     """
-    lines = _layout(lanes, marks, spans, width, since, until, mark, unicode)
+    lines = _layout(lanes, marks, spans, width, since, until, mark, unicode, now)
     return "\n".join("".join(seg.text for seg in line) for line in lines)
 
 
@@ -435,22 +495,30 @@ def styled(
     until: int | None = None,
     mark: str | None = None,
     unicode: bool = True,
+    now: Date | None = None,
 ) -> Text:
     """The `plain` layout as Rich text: a colour per lane, planned items dim, no markup parsed."""
     from rich.text import Text
 
     text = Text(no_wrap=True, overflow="ignore")
-    lines = _layout(lanes, marks, spans, width, since, until, mark, unicode)
+    lines = _layout(lanes, marks, spans, width, since, until, mark, unicode, now)
     for n, line in enumerate(lines):
         if n:
             text.append("\n")
+        run, run_style = "", ""
         for seg in line:
             parts = [_PALETTE[seg.lane % len(_PALETTE)]] if seg.lane >= 0 else []
             if seg.planned:
                 parts.append("dim")
             if seg.strong:
                 parts.append("bold reverse")
-            text.append(seg.text, style=" ".join(parts))
+            style = " ".join(parts)
+            if style != run_style and run:  # one styled run per colour, not one per cell
+                text.append(run, style=run_style)
+                run = ""
+            run, run_style = run + seg.text, style
+        if run:
+            text.append(run, style=run_style)
     return text
 
 
@@ -460,16 +528,27 @@ _SVG_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"
 _LEFT, _TOP, _ROW, _LABEL_CHARS = 170.0, 44.0, 30.0, 24
 
 
+def _escape(text: str) -> str:
+    """XML character data, as xml.sax.saxutils.escape (not imported: the text chart needs none)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _quoteattr(text: str) -> str:
+    """An XML attribute value in double quotes; whitespace controls kept as references."""
+    text = _escape(text).replace('"', "&quot;")
+    return '"' + text.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;") + '"'
+
+
 def _attrs(**values: str | float) -> str:
     parts: list[str] = []
     for key, value in values.items():
         text = f"{value:.1f}" if isinstance(value, float) else _xml_text(value)
-        parts.append(f"{key.rstrip('_').replace('_', '-')}={quoteattr(text)}")
+        parts.append(f"{key.rstrip('_').replace('_', '-')}={_quoteattr(text)}")
     return " ".join(parts)
 
 
 def _tooltip(text: str) -> str:
-    return f"<title>{escape(_xml_text(text))}</title>"
+    return f"<title>{_escape(_xml_text(text))}</title>"
 
 
 def svg(
@@ -479,13 +558,15 @@ def svg(
     since: int | None = None,
     until: int | None = None,
     mark: str | None = None,
+    now: Date | None = None,
 ) -> str:
     """A standalone SVG document of the chart; "" when nothing is drawn.
 
     Each milestone is one element of class "milestone" (plus "planned", "highlight"), each span
-    a <rect> of class "span"; both carry data-id and a <title> tooltip.
+    a <rect> of class "span" (plus "planned", "ongoing", "highlight"); both carry data-id and a
+    <title> tooltip.
     """
-    scene = _scene(lanes, marks, spans, since, until, mark)
+    scene = _scene(lanes, marks, spans, since, until, mark, now)
     if scene is None:
         return ""
     years = scene.hi + 1 - scene.lo
@@ -515,15 +596,14 @@ def svg(
         mid = _TOP + i * _ROW + _ROW / 2
         name = _fit(_xml_text(lane.name).replace("\t", " ").replace("\n", " "), _LABEL_CHARS, "…")
         out.append(f"<g {_attrs(class_='lane', data_id=lane.id)}>")
-        out.append(_tooltip(lane.name))
+        out.append(_tooltip(lane.title or lane.name))
         label = _attrs(class_="lane-label", x=8.0, y=mid + 4.0)
-        out.append(f"<text {label}>{escape(name)}</text>")
+        out.append(f"<text {label}>{_escape(name)}</text>")
         rule = _attrs(x1=_LEFT, y1=mid, x2=_LEFT + plot, y2=mid, stroke="#eeeeee")
         out.append(f"<line {rule}/>")
         for _, item in sorted((p for p in scene.spans if p[0] == i), key=lambda p: p[1].planned):
             x0 = _LEFT + scene.x(_bounds(item.start)[0], plot)
-            stop = scene.hi + 1.0 if item.end is None else _bounds(item.end)[1]
-            x1 = max(x0 + 2.0, _LEFT + scene.x(stop, plot))
+            x1 = max(x0 + 2.0, _LEFT + scene.x(scene.stop(item), plot))
             classes = " ".join(
                 ["span"]
                 + (["planned"] if item.planned else [])
@@ -587,7 +667,7 @@ def _svg_legend(scene: _Scene, mark: str | None, y: float) -> list[str]:
                 about += f", outside {scene.lo}-{scene.hi}"
         dot = _attrs(class_="legend-glyph", cx=_LEFT, cy=y + 22.0, r="8", fill="#ffffff")
         out.append(f'<circle {dot} stroke="#000000" stroke-width="2"/>')
-        text = escape(_xml_text(f"highlighted: {about}"))
+        text = _escape(_xml_text(f"highlighted: {about}"))
         out.append(f"<text {_attrs(x=_LEFT + 14.0, y=y + 26.0)}>{text}</text>")
     out.append("</g>")
     return out

@@ -443,7 +443,8 @@ def stats(database: Database) -> list[JsonRecord]:
 
 
 def planned(record: JsonRecord) -> bool:
-    return record.get("status") not in (None, Status.done.value, Status.active.value)
+    """Not yet done: what the timeline and the chart mark as planned."""
+    return record.get("status") == Status.planned.value
 
 
 def record_brief(kind: Kind, record: JsonRecord) -> tuple[str | None, str]:

@@ -3,10 +3,12 @@
 import sys
 
 from spacefacts import chart, query
-from spacefacts.cli import settings
+from spacefacts.cli import say, settings
+from spacefacts.db import Database
 from spacefacts.errors import BadValueError
-from spacefacts.model import Kind, date_parts
-from spacefacts.render import Style
+from spacefacts.model import JsonRecord, Kind, Status, date_parts
+
+FORMATS = ("text", "svg")
 
 
 def draw(
@@ -18,64 +20,108 @@ def draw(
     fmt: str,
     output: str | None,
 ) -> None:
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise BadValueError(f"--format {fmt!r}: give {' or '.join(FORMATS)}")
+    if since is not None and until is not None and since > until:
+        raise BadValueError(f"--since {since} is after --until {until}")
     database = settings().database()
-    wanted = [query.find_program(database, p) for p in programs]
-    lanes = [
-        chart.Lane(p["id"], p["id"].replace("-", " ").title() if len(p["name"]) > 14 else p["name"])
-        for p in database.select(Kind.program)
-        if not wanted or p["id"] in wanted
-    ]
-    if wanted:  # the order given
-        lanes.sort(key=lambda lane: wanted.index(lane.id))
-    ids = {lane.id for lane in lanes}
+    wanted = list(dict.fromkeys(query.find_program(database, p) for p in programs))
     marks = [
         chart.Mark(m["id"], m["program"], date_parts(m["date"]), m["title"], query.planned(m))
         for m in database.select(Kind.milestone, order="date, id")
-        if m["program"] in ids
+        if not wanted or m["program"] in wanted
     ]
-    spans = []
-    for m in database.select(Kind.mission, "launch_date IS NOT NULL"):
-        if m["program"] not in ids:
-            continue
-        start = date_parts(m["launch_date"])
-        end = date_parts(m["end_date"]) if m["end_date"] else None
-        if end is None and m["status"] != "active":
-            end = start
-        spans.append(chart.Span(m["id"], m["program"], start, end, m["name"], query.planned(m)))
-    if mark is not None and database.get(mark) is None:
-        mark = query.find_record(database, mark)[1]["id"]
-    if fmt == "svg":
-        text = chart.svg(lanes, marks, spans, since, until, mark)
-        from spacefacts.cli.files import write_output
+    spans = [_span(m) for m in database.select(Kind.mission, "launch_date IS NOT NULL")]
+    spans = [s for s in spans if not wanted or s.lane in wanted]
+    items: list[chart.Mark | chart.Span] = [*marks, *spans]
+    lanes = _lanes(database, wanted, items)
+    if mark is not None:
+        mark = _mark(database, mark, {item.id for item in items})
+    from spacefacts.factbase import today
 
-        write_output(output, text)
+    now = date_parts(today())
+    if fmt == "svg":
+        _write(output, chart.svg(lanes, marks, spans, since, until, mark, now), since, until)
         return
-    if fmt != "text":
-        raise BadValueError(f"--format {fmt!r}: give text or svg")
+    from spacefacts.render import Style
+
     style = Style.detect(sys.stdout, settings().no_color)
     columns = width or _columns()
-    if style.color:
+    if style.color and output in (None, "-"):
         from spacefacts.render import make_console
 
-        drawn = chart.styled(lanes, marks, spans, columns, since, until, mark)
+        drawn = chart.styled(lanes, marks, spans, columns, since, until, mark, now=now)
         if not drawn.plain:
-            _nothing()
+            _nothing(since, until)
             return
         make_console(sys.stdout, style).print(drawn, crop=False)
         return
-    text = chart.plain(lanes, marks, spans, columns, since, until, mark, unicode=_unicode())
+    unicode = output not in (None, "-") or _unicode()  # a file is always written as UTF-8
+    text = chart.plain(lanes, marks, spans, columns, since, until, mark, unicode, now)
+    _write(output, text and text + "\n", since, until)
+
+
+def _span(mission: JsonRecord) -> chart.Span:
+    """A mission from launch to its end; an active one is ongoing, one without an end is a day."""
+    start = date_parts(mission["launch_date"])
+    end = date_parts(mission["end_date"]) if mission["end_date"] else None
+    if end is None and mission.get("status") != Status.active.value:
+        end = start
+    planned = query.planned(mission)
+    return chart.Span(mission["id"], mission["program"], start, end, mission["name"], planned)
+
+
+def _lanes(
+    database: Database, wanted: list[str], items: list[chart.Mark | chart.Span]
+) -> list[chart.Lane]:
+    """A lane per program: the order given, else by each program's first date (then file order,
+    programs with nothing dated last), so the lanes read as a history from top to bottom."""
+    programs = [p for p in database.select(Kind.program) if not wanted or p["id"] in wanted]
+    first: dict[str, tuple[int, int, int]] = {}
+    for item in items:
+        year, month, day = item.date if isinstance(item, chart.Mark) else item.start
+        key = (year, month or 0, day or 0)
+        first[item.lane] = min(first.get(item.lane, key), key)
+    if wanted:
+        programs.sort(key=lambda p: wanted.index(p["id"]))
+    else:
+        never = (10000, 0, 0)
+        programs.sort(key=lambda p: first.get(p["id"], never))  # stable: file order on ties
+    return [
+        chart.Lane(p["id"], chart.lane_label(p["name"], p["aliases"]), p["name"]) for p in programs
+    ]
+
+
+def _mark(database: Database, value: str, drawn: set[str]) -> str:
+    """The id of the record to highlight; one that is never drawn is a usage error."""
+    kind, record = database.get(value) or query.find_record(database, value)
+    if record["id"] not in drawn:
+        why = (
+            "it has no launch date"
+            if kind is Kind.mission and not record.get("launch_date")
+            else "it is not in the programs charted"
+            if kind in (Kind.milestone, Kind.mission)
+            else f"a {kind.value} is not drawn: give a milestone or a mission"
+        )
+        raise BadValueError(f"--mark {value!r}: {why}")
+    return str(record["id"])
+
+
+def _write(output: str | None, text: str, since: int | None, until: int | None) -> None:
     if not text:
-        _nothing()
+        _nothing(since, until)
         return
     from spacefacts.cli.files import write_output
 
-    write_output(output, text + "\n")
+    write_output(output, text)
 
 
-def _nothing() -> None:
-    from spacefacts.cli import say
-
-    say("nothing found in that range")
+def _nothing(since: int | None, until: int | None) -> None:
+    if since is None and until is None:
+        say("nothing to chart")
+    else:
+        say(f"nothing to chart in {since or '…'}-{until or '…'}")
 
 
 def _columns() -> int:
@@ -86,7 +132,7 @@ def _columns() -> int:
 
 def _unicode() -> bool:
     try:
-        "●━◆".encode(sys.stdout.encoding or "utf-8")
+        "●━◆…┬".encode(sys.stdout.encoding or "utf-8")
         return True
     except (UnicodeEncodeError, LookupError):
         return False
