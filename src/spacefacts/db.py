@@ -72,7 +72,8 @@ def open_factbase(files: Sequence[factbase.FactFile], use_cache: bool = True) ->
 
 def _key(files: Sequence[factbase.FactFile]) -> str | None:
     """What the cache must match: every file's identity and version, ours and SQLite's."""
-    parts: list[Any] = [__version__, FORMAT, sqlite3.sqlite_version]
+    # the schema itself is part of the key: adding a field to model.SCHEMA recompiles
+    parts: list[Any] = [__version__, FORMAT, sqlite3.sqlite_version, _schema_digest()]
     for f in files:
         try:
             st = os.stat(f.path)
@@ -80,6 +81,12 @@ def _key(files: Sequence[factbase.FactFile]) -> str | None:
             return None  # the loader reports why
         parts.append([str(f.path), f.origin, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
     return json.dumps(parts)
+
+
+def _schema_digest() -> str:
+    import hashlib
+
+    return hashlib.sha256(repr(SCHEMA).encode()).hexdigest()[:12]
 
 
 def _cache_path(files: Sequence[factbase.FactFile]) -> Path:

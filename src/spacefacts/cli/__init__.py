@@ -339,9 +339,9 @@ def main_options(
 
 
 # Register the commands (imported for their @command side effect).
-from spacefacts.cli import reading, personal, files  # noqa: E402, I001
+from spacefacts.cli import reading, personal, files, manual  # noqa: E402, I001
 
-__all__ = ["app", "files", "main", "personal", "reading"]
+__all__ = ["app", "files", "main", "manual", "personal", "reading"]
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:
