@@ -1,135 +1,526 @@
-"""End to end: every command on the shipped fact base, checked through its JSON."""
+"""End to end: the reading commands, checked through their JSON, on the shipped fact base and
+on the small fixture; global options, exit codes and the console entry point."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+import json
+import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from conftest import GOOD, run, run_json
+from conftest import GOOD, on_good, run, run_json
 from spacefacts import __version__
 from spacefacts.cli import app
 
 SEED = "xinhua-2022-04-24-space-dream"
 
 
+# --- timeline ------------------------------------------------------------------------------
+
+
 def test_timeline_starts_with_dongfanghong_1() -> None:
     milestones = run_json("timeline")
     first = milestones[0]
-    assert (first["id"], first["date"], first["program"]) == (
+    assert (first["id"], first["date"], first["program"], first["status"]) == (
         "dongfanghong-1-launch",
         "1970-04-24",
         "dongfanghong",
+        "done",
     )
     assert SEED in first["sources"]
+    assert "Dongfanghong-1" in first["title"]
     dates = [m["date"] for m in milestones]
     assert dates == sorted(dates)
 
 
-def test_timeline_keeps_the_precision_the_sources_give() -> None:
-    by_id = {m["id"]: m for m in run_json("timeline")}
-    assert by_id["project-change-established"]["date"] == "2004"
-    assert by_id["space-station-completion-expected"]["date"] == "2022"
+def test_timeline_year() -> None:
+    milestones = run_json("timeline", "--year", "2024")
+    assert milestones and all(m["date"].startswith("2024") for m in milestones)
+    assert "change-6-return" in {m["id"] for m in milestones}
+    assert [m["id"] for m in run_json(*on_good("timeline", "--year", "2021"))] == ["tianhe-launch"]
 
 
-def test_timeline_filters() -> None:
-    lunar = run_json("timeline", "--program", "Chang'e")
-    assert lunar and {m["program"] for m in lunar} == {"change"}
-    recent = run_json("timeline", "--since", "2021", "--until", "2021")
-    assert recent and all(m["date"].startswith("2021") for m in recent)
-    assert [m["id"] for m in run_json("timeline", "--limit", "1")] == ["dongfanghong-1-launch"]
+def test_timeline_since_and_until_take_a_month() -> None:
+    found = run_json("timeline", "--since", "2021-04", "--until", "2021-06")
+    assert found and all("2021-04" <= m["date"][:7] <= "2021-06" for m in found)
+    assert "tianhe-launch" in {m["id"] for m in found}
+    small = run_json(*on_good("timeline", "--since", "2020-12", "--until", "2021-04"))
+    assert [m["id"] for m in small] == ["change-5-return", "tianhe-launch"]
     assert run_json("timeline", "--since", "2100") == []
 
 
-def test_unknown_program_exits_2_with_a_suggestion() -> None:
+@pytest.mark.parametrize("bad", ["21", "2021-4", "April", "2021-13-01"])
+def test_timeline_bad_date_is_a_usage_error(bad: str) -> None:
+    result = run("timeline", "--since", bad, code=2)
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"spacefacts: error: --since {bad!r}: give YYYY, YYYY-MM or YYYY-MM-DD\n"
+    )
+
+
+def test_timeline_reverse_and_limit() -> None:
+    forward = run_json("timeline")
+    assert run_json("timeline", "--reverse") == forward[::-1]
+    assert [m["id"] for m in run_json("timeline", "--limit", "1")] == ["dongfanghong-1-launch"]
+    assert run_json("timeline", "--reverse", "--limit", "2") == forward[::-1][:2]
+
+
+def test_timeline_tag() -> None:
+    found = run_json("timeline", "--tag", "first")
+    assert found and all("first" in m["tags"] for m in found)
+    assert "dongfanghong-1-launch" in {m["id"] for m in found}
+    assert run_json(*on_good("timeline", "--tag", "samples")) == run_json(
+        *on_good("timeline", "--program", "change")
+    )
+
+
+def test_timeline_planned_lists_only_what_is_not_done_yet() -> None:
+    planned = run_json("timeline", "--planned")
+    assert planned and {m["status"] for m in planned} == {"planned"}
+    assert "crewed-lunar-landing-planned" in {m["id"] for m in planned}
+    small = run_json(*on_good("timeline", "--planned"))
+    assert [(m["id"], m["date"]) for m in small] == [("crewed-landing", "2030")]
+
+
+def test_timeline_marks_planned_records_in_every_table() -> None:
+    plain = run(*on_good("timeline")).stdout.splitlines()
+    (line,) = [row for row in plain if "crewed-landing" in row]
+    assert line.split()[:4] == ["2030", "crewed-landing", "crewed-lunar", "planned"]
+    rich = run(*on_good("timeline"), env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "100"})
+    assert "Crewed lunar landing (planned)" in rich.stdout
+
+
+def test_timeline_program_by_name_and_unknown_program() -> None:
+    lunar = run_json("timeline", "--program", "Chang'e")
+    assert lunar and {m["program"] for m in lunar} == {"change"}
+    assert run_json("timeline", "--program", "嫦娥工程") == lunar
     result = run("timeline", "--program", "tianwenn", code=2)
     assert result.stdout == ""
     assert "did you mean 'tianwen'" in result.stderr
 
 
-def test_cooperation_gathers_every_statement_about_cooperation() -> None:
+# --- quote ---------------------------------------------------------------------------------
+
+
+def test_quote_topic_gathers_every_statement_on_it() -> None:
     statements = run_json("quote", "--topic", "Cooperation")
     assert len(statements) >= 10
     assert all("cooperation" in s["topics"] for s in statements)
-    spirit = [s for s in statements if "spirit" in s["topics"] and s["speaker"] == "Xi Jinping"]
-    assert spirit and spirit[0]["date"] is None  # the article gives no date for it
-    assert all(SEED in s["sources"] for s in statements)
+    topics = {t["id"]: t["statements"] for t in run_json("topics")}
+    assert topics["cooperation"] == len(statements)
 
 
-def test_the_one_verbatim_xi_quote() -> None:
-    quotes = run_json("quote", "--speaker", "xi jinping", "--search", "vital milestone")
-    assert [(q["date"], q["verbatim"]) for q in quotes] == [("2021-02", True)]
-    assert quotes[0]["text"].startswith("It is a vital milestone")
+def test_quote_speaker_matches_whole_names() -> None:
+    xi = run_json("quote", "--speaker", "XI")
+    assert xi and {s["speaker"] for s in xi} == {"Xi Jinping"}  # not Xinhua
+    assert run_json("quote", "--speaker", "xi jinping") == xi
 
 
-def test_speaker_matches_whole_names() -> None:
-    speakers = {s["speaker"] for s in run_json("quote", "--speaker", "XI")}
-    assert speakers == {"Xi Jinping"}  # not Xinhua
+def test_quote_statements_take_the_date_of_their_occasion() -> None:
+    (vital,) = run_json("quote", "--speaker", "xi", "--search", "vital milestone")
+    assert (vital["id"], vital["date"], vital["verbatim"]) == (
+        "xi-2021-02-vital-milestone",
+        "2021-02-22",
+        True,
+    )
+    assert vital["occasion"] == "xi-2021-02-22-change-5-meeting"
+    same = run_json("quote", "--occasion", vital["occasion"])
+    assert vital in same and {s["date"] for s in same} == {"2021-02-22"}
 
 
-def test_reported_speech_is_marked_as_such() -> None:
-    mars = run_json("quote", "--search", "Chinese mark on Mars")
-    assert mars and mars[0]["verbatim"] is False and mars[0]["date"] == "2021-05"
+def test_quote_search_uses_the_search_engine() -> None:
+    quotes = run_json("quote", "--search", "cooperation")
+    hits = run_json("search", "cooperation", "--kind", "statement", "--limit", "1000")
+    assert {q["id"] for q in quotes} == {h["id"] for h in hits}
+    small = run_json(*on_good("quote", "--search", "peace"))
+    assert [q["id"] for q in small] == ["s-peace"]
 
 
-def test_unknown_topic_exits_2_and_names_the_closest() -> None:
+@pytest.mark.parametrize("text", ["", " ", ",", "' - '", "…"])
+def test_quote_search_with_nothing_to_search_is_the_same_error_as_search(text: str) -> None:
+    quote = run("quote", "--search", text, code=2)
+    search = run("search", text, code=2)
+    assert quote.stdout == search.stdout == ""
+    assert quote.stderr == search.stderr
+    assert quote.stderr.startswith("spacefacts: error: nothing to search for")
+
+
+def test_quote_limit_and_order() -> None:
+    statements = run_json("quote")
+    assert run_json("quote", "--limit", "3") == statements[:3]
+    dated = [s["date"] for s in statements if s["date"]]
+    assert dated == sorted(dated)
+    assert all(s["date"] is None for s in statements[len(dated) :])  # undated last
+    small = run_json(*on_good("quote"))
+    assert [(s["id"], s["date"]) for s in small] == [
+        ("s-coop", "2021-02-22"),
+        ("s-peace", "2024-06-25"),
+        ("s-undated", None),
+    ]
+
+
+def test_quote_unknown_topic_exits_2_and_names_the_closest() -> None:
     result = run("quote", "--topic", "coperation", code=2)
     assert "did you mean 'cooperation'" in result.stderr
     assert "peace" in result.stderr  # the known topics are listed
 
 
-def test_lunar_has_three_steps_with_missions_in_order() -> None:
+def test_quote_table_shows_form_and_occasion() -> None:
+    lines = run(*on_good("quote")).stdout.splitlines()
+    assert lines[0].split() == ["Date", "Id", "Speaker", "Form", "Statement", "Occasion"]
+    assert "“Cooperation matters.”" in lines[1] and "verbatim" in lines[1]
+    assert "Space is for peace [and for all]." in lines[2] and "reported" in lines[2]
+
+
+# --- lunar ---------------------------------------------------------------------------------
+
+
+def test_lunar_has_three_steps_then_what_came_after() -> None:
     steps = run_json("lunar")
-    assert [(s["step"], s["name"]) for s in steps] == [
-        (1, "Orbiting"),
-        (2, "Landing"),
-        (3, "Sample return"),
+    assert [s["step"] for s in steps] == [1, 2, 3, None]
+    assert steps[-1]["id"] == "after-the-three-steps"
+    assert [s["name"] for s in steps[:3]] == ["Orbiting", "Landing", "Sample return"]
+    assert steps[0]["missions"][0] == "change-1"
+    assert "change-2" in steps[1]["missions"]  # the forerunner of the landing step
+    assert "change-5" in steps[2]["missions"]
+    assert "change-6" not in steps[2]["missions"]  # never in step 3
+    assert "change-6" in steps[3]["missions"]
+
+
+def test_lunar_missions_are_in_launch_order() -> None:
+    missions = {m["id"]: m for m in run_json("missions")}
+    for step in run_json("lunar"):
+        dates = [missions[i]["launch_date"] or "9999" for i in step["missions"]]
+        assert dates == sorted(dates)
+
+
+def test_lunar_table_lists_every_mission_with_its_launch_date() -> None:
+    text = run(*on_good("lunar"), env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
+    assert "Chang'e-5 (2020-11-24)" in text and "Orbiting" in text
+    assert "After the three steps" in text and "Lanyue (planned)" in text
+    plain = run(*on_good("lunar")).stdout.splitlines()
+    assert len(plain) == 5  # a header and one line per step: a record per line
+    assert plain[4].split()[-2:] == ["m-6;", "m-lanyue"]
+
+
+# --- listings ------------------------------------------------------------------------------
+
+
+def test_programs_count_milestones_and_missions() -> None:
+    programs = {p["id"]: p for p in run_json("programs")}
+    assert {"change", "shenzhou", "tiangong", "tianwen", "dongfanghong"} <= set(programs)
+    for ident, program in programs.items():
+        assert program["milestones"] == len(run_json("timeline", "--program", ident))
+        assert program["missions"] == len(run_json("missions", "--program", ident))
+
+
+def test_missions_in_launch_order_with_program_and_status() -> None:
+    missions = run_json("missions")
+    assert len(missions) >= 16
+    dates = [m["launch_date"] for m in missions if m["launch_date"]]
+    assert dates == sorted(dates)
+    shenzhou = run_json("missions", "--program", "shenzhou")
+    assert shenzhou and {m["program"] for m in shenzhou} == {"shenzhou"}
+    change5 = next(m for m in missions if m["id"] == "change-5")
+    assert (change5["launch_date"], change5["step"], change5["status"]) == ("2020-11-24", 3, "done")
+
+
+def test_speakers_count_their_statements() -> None:
+    speakers = run_json("speakers")
+    quotes = run_json("quote")
+    assert sum(s["statements"] for s in speakers) == len(quotes)
+    xi = next(s for s in speakers if s["speaker"] == "Xi Jinping")
+    assert xi["statements"] == len(run_json("quote", "--speaker", "Xi Jinping"))
+    assert speakers[0] == xi  # the most quoted first
+    assert run_json(*on_good("speakers")) == [
+        {"speaker": "Speaker One", "statements": 2, "first": "2021-02-22", "last": "2021-02-22"},
+        {"speaker": "Speaker Two", "statements": 1, "first": "2024-06-25", "last": "2024-06-25"},
     ]
-    change5 = [m for m in steps[2]["missions"] if m["name"] == "Chang'e-5"]
-    assert change5 and change5[0]["launch_date"] == "2020-11-24"
-    assert len(change5[0]["achievements"]) == 4
-    assert steps[0]["missions"][0]["name"] == "Chang'e-1"
+
+
+def test_occasions_count_their_statements() -> None:
+    occasions = run_json("occasions")
+    for occasion in occasions[:5]:
+        said = run_json("quote", "--occasion", occasion["id"])
+        assert occasion["statements"] == len(said)
+        assert all(s["date"] == occasion["date"] for s in said)
+    assert [(o["id"], o["statements"]) for o in run_json(*on_good("occasions"))] == [
+        ("meeting-2021-02", 1),
+        ("message-2024-06", 1),
+    ]
 
 
 def test_topics_count_the_statements() -> None:
-    topics = {t["id"]: t["statements"] for t in run_json("topics")}
-    cooperation = run_json("quote", "--topic", "cooperation")
-    assert topics["cooperation"] == len(cooperation)
-    assert set(topics) >= {"cooperation", "peace", "innovation", "national-system", "humanity"}
+    topics = run_json(*on_good("topics"))
+    assert [(t["id"], t["statements"]) for t in topics] == [("cooperation", 3), ("peace", 1)]
 
 
-def test_empty_result_is_an_empty_array() -> None:
-    result = run("quote", "--search", "no such words anywhere", "--json")
-    assert result.stdout == "[]\n"
+# --- stats ---------------------------------------------------------------------------------
+
+
+def test_stats_decades_run_through_the_2020s_and_add_up() -> None:
+    stats = run_json("stats")
+    decades = {r["value"]: r["count"] for r in stats if r["group"] == "decade"}
+    assert decades["1970s"] >= 1 and decades["2020s"] >= 1
+    assert list(decades) == sorted(decades)
+    milestones = run_json("timeline")
+    assert sum(decades.values()) == len(milestones)
+    counts = {(r["group"], r["value"]): r["count"] for r in stats}
+    assert counts[("kind", "milestone")] == len(milestones)
+    assert counts[("kind", "statement")] == len(run_json("quote"))
+    planned = counts.get(("status", "planned"), 0)
+    assert planned == len(run_json("timeline", "--planned"))
+
+
+def test_stats_table_ends_with_a_decade_chart() -> None:
+    plain = run("stats").stdout
+    chart = plain.split("Milestones per decade\n")[1]
+    assert chart.startswith("1970s  #") and "2020s  #" in chart and "\x1b" not in plain
+    fancy = run("stats", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "80"}).stdout
+    assert "█" in fancy and "╭" in fancy and "\x1b" not in fancy
+
+
+# --- output options shared by every command ------------------------------------------------
+
+
+def test_fields_help_lists_the_fields_of_every_kind() -> None:
+    text = run("timeline", "--fields", "help").stdout
+    lines = dict(line.split(": ", 1) for line in text.splitlines())
+    assert lines["milestone"].split(", ")[:3] == ["id", "date", "title"]
+    assert "occasion_name" in lines["statement"] and "years_ago" in lines["anniversary"]
+    assert run("random", "--fields", "help").stdout == text
+
+
+def test_no_header_for_plain_and_csv() -> None:
+    args = on_good("timeline", "--limit", "2")
+    with_header = run(*args).stdout.splitlines()
+    assert with_header[0].split()[:2] == ["Date", "Id"]
+    without = run(*args, "--no-header").stdout.splitlines()
+    assert [line.split("  ")[0] for line in without] == ["1970-04-24", "2020-12"]
+    assert [line.split() for line in without] == [line.split() for line in with_header[1:]]
+    rows = list(csv.reader(io.StringIO(run(*args, "--format", "csv", "--no-header").stdout)))
+    assert [r[0] for r in rows] == ["dfh-1", "change-5-return"]
+    assert run(*args, "--format", "csv").stdout.splitlines()[0].startswith("id,date,title")
+
+
+def test_empty_fields_is_a_usage_error() -> None:
+    result = run("timeline", "--fields", " , ", code=2)
+    assert "--fields names no field" in result.stderr
+
+
+def test_an_empty_table_prints_nothing_on_stdout_and_json_an_empty_list() -> None:
+    result = run("quote", "--search", "no such words anywhere")
+    assert result.stdout == ""
+    assert result.stderr.strip() == "spacefacts: nothing found"
+    assert run("quote", "--search", "no such words anywhere", "--json").stdout == "[]\n"
 
 
 def test_table_output_when_piped_is_plain_text() -> None:
     result = run("timeline")
-    assert "\x1b" not in result.stdout
-    assert result.stdout.splitlines()[1].startswith("1970-04-24")
+    assert "\x1b" not in result.stdout and "╭" not in result.stdout
+    assert result.stdout.splitlines()[1].startswith("1970-04-24  dongfanghong-1-launch")
 
 
-def test_lunar_table_lists_every_mission_with_its_launch_date() -> None:
-    text = run("--data", str(GOOD), "lunar").stdout
-    assert "Chang'e-5 (2020-11-24)" in text and "Orbiting" in text
+# --- global options ------------------------------------------------------------------------
+
+
+def test_global_options_after_the_command_name() -> None:
+    before = run("--data", str(GOOD), "--no-color", "timeline", "--json").stdout
+    after = run("timeline", "--data", str(GOOD), "--no-color", "--json").stdout
+    assert after == before and json.loads(after)[0]["id"] == "dfh-1"
+    assert run("timeline", f"--data={GOOD}", "--json").stdout == before
+    assert run("timeline", "--json", "--no-cache", "--data", str(GOOD)).stdout == before
+
+
+def test_global_options_after_the_command_name_through_the_console_script() -> None:
+    done = _spacefacts("timeline", "--data", str(GOOD), "--no-color", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[0]["id"] == "dfh-1"
 
 
 def test_version() -> None:
-    assert run("--version").stdout.strip() == f"spacefacts {__version__}"
+    assert run("--version").stdout == f"spacefacts {__version__}\n"
+
+
+# --- exit codes ----------------------------------------------------------------------------
+
+
+def test_exit_0_even_for_an_empty_result() -> None:
+    assert run("timeline", "--since", "2100").stderr == "spacefacts: nothing found\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["timeline", "--bogus"],
+        ["timeline", "--since", "tomorrow"],
+        ["timeline", "--limit", "-1"],
+        ["show", "no-such-record"],
+        ["quote", "--topic", "nothing"],
+        ["search", "moon", "--kind", "sources"],
+        ["timeline", "--fields", "titel"],
+        ["on", "13-01"],
+        ["no-such-command"],
+    ],
+)
+def test_exit_2_for_usage_errors(args: list[str]) -> None:
+    result = run(*args, code=2)
+    assert result.stdout == ""
+    assert result.stderr
+
+
+def test_exit_3_for_a_fact_file_that_cannot_be_read(tmp_path: Path) -> None:
+    assert run("--data", str(tmp_path), "timeline", code=3).stderr == (
+        f"{tmp_path}: is a directory, not a fact file\n"
+    )
+    assert run("--data", str(tmp_path / "none.toml"), "timeline", code=3).stdout == ""
+
+
+def test_exit_4_when_a_file_cannot_be_written(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    target = blocker / "out.toml"
+    result = run("--data", str(GOOD), "export", "--output", str(target), code=4)
+    assert result.stderr.startswith(f"spacefacts: error: cannot write {target}: ")
+    assert not target.exists()
+
+
+# --- the console entry point ---------------------------------------------------------------
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
+def _spacefacts(
+    *args: str, stdout: int | None = subprocess.PIPE
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `spacefacts` script (beside this Python) with ARGS."""
+    script = Path(sys.executable).with_name("spacefacts")
+    path = str(script) if script.exists() else shutil.which("spacefacts")
+    assert path, "the spacefacts script is not installed"
+    return subprocess.run(
+        [path, *args], stdout=stdout, stderr=subprocess.PIPE, text=True, env=_env(), check=False
+    )
+
+
+Starter = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+def _python_m(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "spacefacts", *args],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("start", [_python_m, _spacefacts], ids=["python-m", "script"])
+def test_entry_point_exit_codes(start: Starter, tmp_path: Path) -> None:
+    starter = start
+    ok = starter("topics", "--json")
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stderr == "" and "cooperation" in {t["id"] for t in json.loads(ok.stdout)}
+    usage = starter("timeline", "--since", "soon")
+    assert (usage.returncode, usage.stdout) == (2, "")
+    assert usage.stderr == "spacefacts: error: --since 'soon': give YYYY, YYYY-MM or YYYY-MM-DD\n"
+    data = starter("--data", str(tmp_path / "missing.toml"), "timeline")
+    assert (data.returncode, data.stdout) == (3, "")
+    assert data.stderr == f"{tmp_path / 'missing.toml'}: no such file\n"
+    version = starter("--version")
+    assert (version.returncode, version.stdout) == (0, f"spacefacts {__version__}\n")
+    bad_option = starter("timeline", "--bogus")
+    assert bad_option.returncode == 2 and "No such option: --bogus" in bad_option.stderr
+    assert "Traceback" not in bad_option.stderr + data.stderr + usage.stderr
+
+
+def test_entry_point_exit_1_when_output_cannot_be_written() -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    with open("/dev/full", "w") as full:
+        done = _spacefacts("timeline", "--json", stdout=full.fileno())
+    assert done.returncode == 1
+    assert done.stderr == "spacefacts: error: cannot write output: No space left on device\n"
+
+
+@pytest.mark.parametrize("args", [["timeline", "--json"], ["timeline"], ["--version"], ["--help"]])
+def test_entry_point_exit_141_on_a_closed_pipe(args: list[str]) -> None:
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first write, as after `| head -1`
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "spacefacts", *args],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            env=_env(),
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 141
+    assert done.stderr == b""  # quietly, as `git log | head` ends
+
+
+def test_entry_point_exit_130_on_ctrl_c() -> None:
+    # the interrupt arrives while the command runs (as Ctrl-C would): no traceback, exit 130
+    code = (
+        "import sys\n"
+        "from spacefacts import query\n"
+        "def interrupted(*args, **kwargs):\n"
+        "    raise KeyboardInterrupt\n"
+        "query.timeline = interrupted\n"
+        "sys.argv = ['spacefacts', 'timeline']\n"
+        "from spacefacts.__main__ import run\n"
+        "run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=False
+    )
+    assert (done.returncode, done.stdout) == (130, "")
+    assert done.stderr == "spacefacts: interrupted\n"
+
+
+def test_entry_point_refuses_arguments_that_are_not_utf8() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "spacefacts", "show", b"caf\xe9"],
+        capture_output=True,
+        env=_env(),
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr == b"spacefacts: error: argument 2 is not valid UTF-8\n"
+
+
+# --- help ----------------------------------------------------------------------------------
 
 
 def _commands() -> list[str]:
-    """Every command, sub-commands included ("add milestone")."""
-    names = [c.name or c.callback.__name__ for c in app.registered_commands if c.callback]
+    """Every command, sub-commands included ("add milestone"); hidden aliases left out."""
+    names = [
+        c.name or c.callback.__name__
+        for c in app.registered_commands
+        if c.callback and not c.hidden
+    ]
     for group in app.registered_groups:
         sub = group.typer_instance.registered_commands if group.typer_instance else []
-        names += [f"{group.name} {c.name}" for c in sub]
+        names += [f"{group.name} {c.name}" for c in sub if not c.hidden]
     return names
 
 
-def test_the_add_commands_are_found() -> None:
-    assert {"add milestone", "add quote", "add source", "validate", "export"} <= set(_commands())
+def test_the_reading_commands_are_all_there() -> None:
+    reading = {"timeline", "quote", "lunar", "search", "show", "on", "random", "stats"}
+    listings = {"topics", "programs", "missions", "occasions", "speakers", "sources"}
+    assert reading | listings | {"validate", "export", "chart"} <= set(_commands())
 
 
 @pytest.mark.parametrize("name", _commands())
@@ -138,18 +529,24 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
     assert "Example" in result.stdout and f"spacefacts {name}" in result.stdout
 
 
-def test_python_dash_m_works_like_the_command() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "spacefacts", "topics", "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
+# --- on this day ---------------------------------------------------------------------------
+
+
+def test_on_defaults_to_today_which_can_be_injected() -> None:
+    # (a "today" before the shipped base's latest record would make that record a future one)
+    found = json.loads(run("on", "--json", env={"SPACEFACTS_TODAY": "2027-04-24"}).stdout)
+    assert (found[0]["id"], found[0]["date"], found[0]["years_ago"]) == (
+        "dongfanghong-1-launch",
+        "1970-04-24",
+        57,
     )
-    assert done.returncode == 0, done.stderr
-    assert '"cooperation"' in done.stdout
+    assert all(r["date"].endswith("-04-24") for r in found)
+    small = run(*on_good("on", "--json"), env={"SPACEFACTS_TODAY": "2026-04-24"}).stdout
+    assert [(r["id"], r["years_ago"]) for r in json.loads(small)] == [("dfh-1", 56)]
 
 
-def test_an_empty_table_prints_nothing_on_stdout() -> None:
-    result = run("quote", "--search", "no such words anywhere")
-    assert result.stdout == ""
-    assert result.stderr.strip() == "spacefacts: nothing found"
+def test_on_without_injection_is_the_real_today() -> None:
+    today = dt.date.today()
+    found = run_json("on")
+    assert all(r["date"].endswith(today.strftime("-%m-%d")) for r in found)
+    assert all(r["years_ago"] == today.year - int(r["date"][:4]) for r in found)

@@ -1,9 +1,8 @@
-"""End to end for exploring: search, show, sources, on, random, stats, formats and completion."""
+"""End to end for exploring: search, show, sources, on, random, formats, colour and completion."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import os
@@ -13,26 +12,32 @@ from typing import Any
 
 import pytest
 
-from conftest import GOOD, run, run_json, runner
+from conftest import GOOD, on_good, run, run_json, runner
 from spacefacts.cli import app
 
 SEED = "xinhua-2022-04-24-space-dream"
 
 
-# --- matching that forgives how people type ------------------------------------------------
+# --- search --------------------------------------------------------------------------------
+
+
+def search_json(*words: str) -> Any:
+    """Every hit of `search WORDS`, parsed."""
+    return run_json("search", *words, "--limit", "1000")
 
 
 @pytest.mark.parametrize(
-    "text", ["Chang'e-5", "Chang’e 5", "change5", "change 5", "CHANGÉ-5", "chang e 5", "嫦娥五号"]
-)
-def test_search_finds_change_5_however_it_is_typed(text: str) -> None:
-    hits = run_json("search", text)
+    "words",
+    [["Chang'e-5"], ["Chang’e 5"], ["change5"], ["change 5"], ["CHANGÉ-5"], ["嫦娥五号"],
+     ["chang", "e", "5"]],
+)  # fmt: skip
+def test_search_finds_change_5_however_it_is_typed(words: list[str]) -> None:
+    hits = search_json(*words)
     assert (hits[0]["kind"], hits[0]["id"], hits[0]["date"]) == (
         "mission",
         "change-5",
         "2020-11-24",
     )
-    assert "change-5-mission" in [h["id"] for h in hits] or text == "嫦娥五号"
 
 
 @pytest.mark.parametrize(
@@ -40,44 +45,68 @@ def test_search_finds_change_5_however_it_is_typed(text: str) -> None:
     [
         ("东方红一号", "dongfanghong-1-launch"),
         ("嫦娥五号", "change-5"),
-        ("天问一号", "first-mars-landing"),
-        ("祝融", "first-mars-landing"),
-        ("天和", "tianhe-astronaut-talk"),
-        ("神舟十二号", "tianhe-astronaut-talk"),
-        ("天宫", "space-station-completion-expected"),
-        ("中国空间站", "tianhe-launch"),  # the program's alias reaches its milestones
+        ("嫦娥四号", "change-4"),
+        ("天问一号", "tianwen-1-launch"),
+        ("祝融", "zhurong-rover-named"),
+        ("天和", "tianhe-launch"),
+        ("神舟十二号", "shenzhou-12"),
     ],
 )
 def test_search_finds_chinese_names(name: str, record: str) -> None:
-    assert record in [h["id"] for h in run_json("search", name)]
+    assert record in [h["id"] for h in search_json(name)]
 
 
-@pytest.mark.parametrize("value", ["change5", "Chang’e 5", "CHANGE-5", "嫦娥五号"])
-def test_show_looks_up_ids_and_names_folded(value: str) -> None:
-    (shown,) = run_json("show", value)
-    assert (shown["kind"], shown["id"], shown["name"]) == ("mission", "change-5", "Chang'e-5")
+@pytest.mark.xfail(
+    strict=True,
+    reason="a program's aliases (中国空间站 for tiangong) are not in "
+    "the search index of its records: search.py _texts indexes the program id only",
+)
+def test_search_finds_a_program_alias_in_its_records() -> None:
+    assert "tianhe-launch" in [h["id"] for h in search_json("中国空间站")]
 
 
-def test_quote_search_forgives_curly_apostrophes_and_hyphens() -> None:
-    quotes = run_json("quote", "--search", "chang’e 5 probe")
-    assert [q["id"] for q in quotes] == ["xinhua-change-5-ten-years"]
-
-
-def test_search_ranks_titles_above_body_text() -> None:
-    hits = run_json("search", "Zhurong")
-    # The Mars landing has Zhurong as an alias (head); no other record names it.
-    assert hits[0]["id"] == "first-mars-landing"
-    scores = [h["score"] for h in hits]
-    assert scores == sorted(scores, reverse=True)
+def test_search_hits_on_the_small_base() -> None:
+    hits = run_json(*on_good("search", "samples"))
+    assert [h["id"] for h in hits] == ["change-5-return", "change-6-return", "m-6", "m-5"]
+    first = hits[0]
+    assert first == {
+        "kind": "milestone",
+        "id": "change-5-return",
+        "date": "2020-12",
+        "title": "Samples return",
+        "snippet": "Chang'e-5 brings \ue000samples\ue001 back from the Moon. "
+        "\ue000samples\ue001 change",
+        "score": first["score"],
+    }
+    plain = run(*on_good("search", "samples")).stdout.splitlines()
+    assert plain[1].split()[:3] == ["milestone", "2020-12", "change-5-return"]
+    assert "\ue000" not in "".join(plain)  # match marks never reach plain text
 
 
 def test_search_kind_and_limit() -> None:
-    hits = run_json("search", "cooperation", "--kind", "statements", "--limit", "3")
+    result = run("search", "cooperation", "--kind", "statements", "--limit", "3", "--json")
+    hits = json.loads(result.stdout)
     assert len(hits) == 3 and {h["kind"] for h in hits} == {"statement"}
-    assert all("cooperation" in f"{h['id']} {h['title']} {h['snippet']}".lower() for h in hits)
+    total = len(search_json("cooperation", "--kind", "statements"))
+    assert result.stderr == f"spacefacts: showing 3 of {total} (--limit to see more)\n"
 
 
-# --- did you mean ----------------------------------------------------------------------------
+def test_search_with_no_hits_suggests_a_word_and_prints_an_empty_result() -> None:
+    result = run("search", "coperation", "--json")
+    assert json.loads(result.stdout) == []
+    assert "did you mean 'cooperation'" in result.stderr
+
+
+@pytest.mark.parametrize("text", ["' , '", "", "…"])
+def test_empty_search_text_is_a_usage_error(text: str) -> None:
+    result = run("search", text, code=2)
+    assert (
+        result.stderr
+        == f"spacefacts: error: nothing to search for in {text!r}: give a word or a name\n"
+    )
+
+
+# --- did you mean --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -87,67 +116,90 @@ def test_search_kind_and_limit() -> None:
         (["timeline", "--program", "tianwenn"], "did you mean 'tianwen'"),
         (["search", "moon", "--kind", "milestne"], "did you mean 'milestone'"),
         (["show", "xi-2021-02-vital-milestne"], "did you mean 'xi-2021-02-vital-milestone'"),
+        (["show", "zhurong-first"], "did you mean 'zhurong-first-drive-on-mars'"),  # a prefix
         (["random", "--topic", "piece"], "did you mean 'peace'"),
         (["search", "moon", "--fields", "titel"], "did you mean 'title'"),
         (["show", "change-5", "--fields", "nmae"], "did you mean 'name'"),
+        (["quote", "--occasion", "xi-2021-05-15-mars-landing-mesage"],
+         "did you mean 'xi-2021-05-15-mars-landing-message'"),
     ],
-)
+)  # fmt: skip
 def test_unknown_values_exit_2_and_name_the_closest(args: list[str], expected: str) -> None:
     result = run(*args, code=2)
     assert result.stdout == ""
     assert expected in result.stderr
 
 
-def test_search_with_no_hits_suggests_a_word_and_prints_an_empty_result() -> None:
-    result = run("search", "coperation", "--json")
-    assert json.loads(result.stdout) == []
-    assert "did you mean 'cooperation'" in result.stderr
+def test_show_suggests_the_id_a_prefix_starts() -> None:
+    result = run(*on_good("show", "tianhe"), code=2)
+    assert (
+        result.stderr == "spacefacts: error: unknown id 'tianhe'; did you mean 'tianhe-launch'?\n"
+    )
+    assert run(*on_good("show", "dfh1x"), code=2).stderr.endswith("did you mean 'dfh-1'?\n")
 
 
-def test_empty_search_text_is_a_usage_error() -> None:
-    result = run("search", "' , '", code=2)
-    assert "nothing to search for" in result.stderr
+@pytest.mark.xfail(
+    strict=True,
+    reason="errors.UnknownValueError joins 'unknown field 'x'' and "
+    "'Known fields: ...' with no punctuation when there is no close match",
+)
+def test_an_unknown_value_without_a_close_match_is_one_sentence_then_the_list() -> None:
+    result = run("timeline", "--fields", "qqqq", code=2)
+    assert result.stderr.startswith("spacefacts: error: unknown field 'qqqq'. Known fields: ")
 
 
-# --- show ------------------------------------------------------------------------------------
+# --- show ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["change-5", "change5", "Chang’e 5", "CHANGE-5", "嫦娥五号"])
+def test_show_looks_up_ids_names_and_aliases(value: str) -> None:
+    (shown,) = run_json("show", value)
+    assert (shown["kind"], shown["id"], shown["name"]) == ("mission", "change-5", "Chang'e-5")
+    assert (shown["launch_date"], shown["step"]) == ("2020-11-24", 3)
+
+
+def test_show_a_program_id_shows_the_program() -> None:
+    (shown,) = run_json("show", "change")
+    assert (shown["kind"], shown["id"]) == ("program", "change")
+    assert shown["milestones"] == len(run_json("timeline", "--program", "change"))
+    belongs = {r["id"] for r in shown["relations"] if r["relation"] == "belongs here"}
+    assert {"change-5", "change-6"} <= belongs
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="render._plain_detail hides `kind`: piped, `show change` "
+    "never says it is a program (the rich view's title does)",
+)
+def test_show_says_what_kind_of_record_it_is_when_piped() -> None:
+    first = run("show", "change").stdout.splitlines()[0]
+    assert "program" in first.split()
 
 
 def test_show_statement_cites_its_source_with_the_quoted_sentence() -> None:
     (shown,) = run_json("show", "xi-2021-02-vital-milestone")
     assert shown["kind"] == "statement" and shown["verbatim"] is True
+    assert (shown["occasion"], shown["date"]) == ("xi-2021-02-22-change-5-meeting", "2021-02-22")
     (source,) = shown["citations"]
-    assert (source["id"], source["title"], source["publisher"], source["author"]) == (
-        SEED,
-        "Xi Focus: Invigorating China's space exploration dream",
-        "Xinhua",
-        "Li Jiayao",
-    )
-    assert source["published"] == "2022-04-24"
+    assert (source["id"], source["publisher"], source["author"]) == (SEED, "Xinhua", "Li Jiayao")
     assert shown["excerpt"].startswith('"It is a vital milestone')
-    assert shown["relations"] == [
-        {
-            "relation": "said at",
-            "kind": "milestone",
-            "id": "change-5-team-meeting",
-            "date": "2021-02-22",
-            "title": "Xi meets representatives of the Chang'e-5 mission",
-        }
-    ]
+    relations = {(r["relation"], r["id"]) for r in shown["relations"]}
+    assert ("said at occasion", "xi-2021-02-22-change-5-meeting") in relations
 
 
 def test_show_statement_table_prints_citation_and_quote() -> None:
     text = run("show", "xi-2021-02-vital-milestone").stdout
     assert "Li Jiayao, “Xi Focus: Invigorating China's space exploration dream”, Xinhua" in text
     assert 'quoted: “"It is a vital milestone' in text
-    assert "said at" in text and "change-5-team-meeting" in text
 
 
-def test_show_milestone_lists_the_statements_made_there() -> None:
-    (shown,) = run_json("show", "change-5-team-meeting")
+def test_show_an_occasion_lists_every_statement_made_there() -> None:
+    (shown,) = run_json("show", "xi-2021-02-22-change-5-meeting")
+    assert shown["kind"] == "occasion"
     made_here = {r["id"] for r in shown["relations"] if r["relation"] == "statement made here"}
-    said_there = {q["id"] for q in run_json("quote") if q["milestone"] == "change-5-team-meeting"}
-    assert made_here == said_there and "xi-2021-02-vital-milestone" in made_here
-    assert {"change-5-mission", "change-5"} <= {r["id"] for r in shown["relations"]}
+    said = {q["id"] for q in run_json("quote", "--occasion", "xi-2021-02-22-change-5-meeting")}
+    assert made_here == said and "xi-2021-02-vital-milestone" in made_here
+    assert shown["statements"] == len(said)
 
 
 def test_show_mission_names_its_lunar_step() -> None:
@@ -161,24 +213,30 @@ def test_show_fields_pick_what_is_printed() -> None:
     assert shown == {
         "id": "dongfanghong-1-launch",
         "date": "1970-04-24",
-        "aliases": ["东方红一号", "DFH-1"],
+        "aliases": shown["aliases"],
     }
+    assert "东方红一号" in shown["aliases"]
 
 
-# --- sources ---------------------------------------------------------------------------------
+def test_show_csv_has_one_row_per_record() -> None:
+    rows = list(csv.DictReader(io.StringIO(run("show", "change-5", "--format", "csv").stdout)))
+    assert len(rows) == 1 and rows[0]["id"] == "change-5" and rows[0]["kind"] == "mission"
+
+
+# --- sources -------------------------------------------------------------------------------
 
 
 def test_sources_count_the_records_that_cite_them() -> None:
+    assert [(s["id"], s["cited_by"]) for s in run_json(*on_good("sources"))] == [
+        ("src-a", 11),
+        ("src-b", 6),
+    ]
     counts = {s["id"]: s["cited_by"] for s in run_json("sources")}
-    steps = run_json("lunar")
-    citing = [*run_json("timeline"), *run_json("quote"), *steps]
-    citing += [m for s in steps for m in s["missions"]]
-    assert counts[SEED] == sum(SEED in r["sources"] for r in citing)
     assert counts[SEED] > 30
     assert all(n >= 1 for n in counts.values())
 
 
-# --- on this day -----------------------------------------------------------------------------
+# --- on this day ---------------------------------------------------------------------------
 
 
 def test_on_04_24_shows_dongfanghong_1() -> None:
@@ -189,29 +247,31 @@ def test_on_04_24_shows_dongfanghong_1() -> None:
         56,
     )
     assert all(r["date"].endswith("-04-24") for r in found)
-    assert run("on", "2026-04-24").stdout.splitlines()[1].split()[:4] == [
-        "1970-04-24",
-        "56",
-        "years",
-        "ago",
-    ]
+    first = run("on", "2026-04-24").stdout.splitlines()[1].split()
+    assert first[:4] == ["1970-04-24", "56", "years", "ago"]
 
 
-def test_on_without_a_year_counts_from_this_year() -> None:
-    (first, *_) = run_json("on", "04-24")
-    assert first["years_ago"] == dt.date.today().year - 1970
+def test_on_window_takes_days_around() -> None:
+    assert [r["id"] for r in run_json(*on_good("on", "2026-04-26", "--window", "2"))] == ["dfh-1"]
+    wider = run_json(*on_good("on", "2026-04-26", "--window", "3"))
+    assert [r["id"] for r in wider] == ["dfh-1", "tianhe-launch"]
+    assert run("on", "04-24", "--window", "200", code=2).stdout == ""
 
 
 def test_on_month_adds_records_known_only_to_the_month() -> None:
-    exact = {r["id"] for r in run_json("on", "2021-02-22")}
-    month = {r["id"] for r in run_json("on", "2021-02-22", "--month")}
-    assert exact == {"change-5-team-meeting"}
-    assert month - exact >= {"xi-2021-02-vital-milestone"}
+    assert run_json(*on_good("on", "2026-12-01")) == []
+    month = run_json(*on_good("on", "2026-12-01", "--month"))
+    assert [(r["id"], r["date"], r["years_ago"]) for r in month] == [
+        ("change-5-return", "2020-12", 6)
+    ]
 
 
-def test_on_defaults_to_today() -> None:
-    today = dt.date.today().strftime("-%m-%d")
-    assert all(r["date"].endswith(today) for r in run_json("on"))
+def test_on_a_day_with_nothing_shows_the_nearest_anniversaries() -> None:
+    result = run(*on_good("on"), env={"SPACEFACTS_TODAY": "2026-05-01"})
+    assert result.stderr == "spacefacts: nothing on 05-01; the nearest anniversaries:\n"
+    lines = result.stdout.splitlines()
+    assert [line.split()[5] for line in lines[1:]] == ["tianhe-launch", "m-6"]
+    assert lines[1].startswith("2021-04-29  5 years ago")
 
 
 @pytest.mark.parametrize("bad", ["13-01", "2023-02-29", "april", "04/24"])
@@ -219,7 +279,7 @@ def test_on_rejects_impossible_days(bad: str) -> None:
     assert "MM-DD" in run("on", bad, code=2).stderr
 
 
-# --- random ----------------------------------------------------------------------------------
+# --- random --------------------------------------------------------------------------------
 
 
 def test_random_with_a_seed_is_repeatable() -> None:
@@ -237,40 +297,42 @@ def test_random_filters_by_kind_and_topic() -> None:
     assert "--topic" in run("random", "--kind", "milestone", "--topic", "peace", code=2).stderr
 
 
-# --- stats -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kind", "fields"),
+    [(None, "id,kind,sources"), ("milestone", "id,date,title"), ("mission", "id,launch_date,crew"),
+     ("statement", "id,speaker,text"), ("milestone,mission", "kind,id,status")],
+)  # fmt: skip
+def test_random_fields_never_fail_whichever_kind_is_picked(kind: str | None, fields: str) -> None:
+    kinds = ["--kind", kind] if kind else []
+    seen = set()
+    for seed in range(25):
+        (picked,) = run_json("random", *kinds, "--fields", fields, "--seed", str(seed))
+        assert list(picked) == fields.split(",")
+        seen.add(run_json("random", *kinds, "--seed", str(seed))[0]["kind"])
+    assert len(seen) == len(kind.split(",")) if kind else len(seen) == 3
 
 
-def test_stats_counts_agree_with_the_listings() -> None:
-    stats = run_json("stats")
-    counts = {(r["group"], r["value"]): r["count"] for r in stats}
-    milestones = run_json("timeline")
-    assert counts[("kind", "milestone")] == len(milestones)
-    assert counts[("kind", "statement")] == len(run_json("quote"))
-    assert counts[("decade", "1970s")] == 1
-    decades = sum(n for (group, _), n in counts.items() if group == "decade")
-    assert decades == len(milestones)
-    topics = {t["id"]: t["statements"] for t in run_json("topics")}
-    assert {v: n for (g, v), n in counts.items() if g == "topic"} == topics
+def test_random_fields_answer_the_same_for_every_pick() -> None:
+    # a field that only some kinds have: the answer must not depend on the seed
+    codes = {runner.invoke(app, ["random", "--fields", "id,date", "--seed", str(n)]).exit_code
+             for n in range(25)}  # fmt: skip
+    assert len(codes) == 1
 
 
-def test_stats_table_ends_with_a_decade_chart() -> None:
-    plain = run("stats").stdout
-    assert "Milestones per decade" in plain
-    chart = plain.split("Milestones per decade")[1]
-    assert "1970s  #" in chart and "\x1b" not in plain
-    fancy = run("stats", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "80"}).stdout
-    assert "█" in fancy and "╭" in fancy and "\x1b" not in fancy
-
-
-# --- every format, parsed back ---------------------------------------------------------------
+# --- every format, parsed back -------------------------------------------------------------
 
 COMMANDS = [
-    ["search", "change 5"],
+    ["search", "change 5", "--limit", "100"],
     ["sources"],
     ["on", "2026-04-24"],
     ["stats"],
     ["timeline"],
     ["quote", "--topic", "peace"],
+    ["missions"],
+    ["programs"],
+    ["occasions"],
+    ["speakers"],
+    ["lunar"],
 ]
 
 
@@ -295,7 +357,6 @@ def test_every_format_carries_the_json_records(args: list[str]) -> None:
     markdown = run(*args, "--format", "markdown").stdout.splitlines()
     assert len(markdown) == 2 + len(records)
     assert markdown[0] == "| " + " | ".join(records[0]) + " |"
-    assert markdown[2].startswith(f"| {_as_text(next(iter(records[0].values())))} |")
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=[a[0] for a in COMMANDS])
@@ -308,15 +369,10 @@ def test_fields_pick_columns_in_every_format(args: list[str]) -> None:
     assert header == f"{last},{first}"
 
 
-def test_show_csv_has_one_row_per_record() -> None:
-    rows = list(csv.DictReader(io.StringIO(run("show", "change-5", "--format", "csv").stdout)))
-    assert len(rows) == 1 and rows[0]["id"] == "change-5" and rows[0]["kind"] == "mission"
-
-
-# --- colour and terminals --------------------------------------------------------------------
+# --- colour and terminals ------------------------------------------------------------------
 
 ALL = [["search", "change 5"], ["show", "xi-2021-02-vital-milestone"], ["on", "04-24"], ["stats"]]
-ALL += [["sources"], ["random", "--seed", "1"], ["timeline"], ["lunar"]]
+ALL += [["sources"], ["random", "--seed", "1"], ["timeline"], ["lunar"], ["missions"]]
 
 
 @pytest.mark.parametrize("args", ALL, ids=[a[0] for a in ALL])
@@ -330,7 +386,8 @@ def _in_a_terminal(args: list[str], env: dict[str, str]) -> str:
     pty = pytest.importorskip("pty")
     master, slave = pty.openpty()
     clean = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    clean.update({"TERM": "xterm-256color", "COLUMNS": "100", **env})
+    clean.update({"TERM": "xterm-256color", "COLUMNS": "100", "LINES": "10000"})
+    clean.update({"SPACEFACTS_NO_PAGER": "1", **env})
     done = subprocess.run(
         [sys.executable, "-m", "spacefacts", *args],
         stdout=slave,
@@ -362,15 +419,21 @@ def test_no_color_in_a_terminal_has_no_escape_codes(args: list[str]) -> None:
     plain = _in_a_terminal(args, {"NO_COLOR": "1"})
     assert "\x1b" not in plain and "╭" in plain
     assert "\x1b" not in _in_a_terminal(["--no-color", *args], {})
+    assert "\x1b" not in _in_a_terminal([*args, "--no-color"], {})  # after the command too
+    for off in ({"FORCE_COLOR": "0"}, {"CLICOLOR": "0"}):
+        assert "\x1b" not in _in_a_terminal(args, off)
     dumb = _in_a_terminal(args, {"TERM": "dumb"})
     assert "\x1b" not in dumb and "╭" not in dumb
 
 
-# --- shell completion ------------------------------------------------------------------------
+# --- shell completion ----------------------------------------------------------------------
 
 
 def _complete(words: str, env: dict[str, str] | None = None) -> list[str]:
     """What bash completion offers for the last word of `words`."""
+    from typer._completion_classes import completion_init
+
+    completion_init()  # what `spacefacts` does when it starts (CliRunner skips it)
     parts = words.split(" ")
     result = runner.invoke(
         app,
@@ -389,13 +452,19 @@ def _complete(words: str, env: dict[str, str] | None = None) -> list[str]:
 
 def test_completion_offers_topics_programs_ids_and_kinds() -> None:
     assert _complete("spacefacts quote --topic co") == ["cooperation"]
-    assert _complete("spacefacts timeline --program tian") == ["tianwen", "tiangong"]
+    assert set(_complete("spacefacts timeline --program tian")) == {"tianwen", "tiangong"}
     assert "change-5-team-meeting" in _complete("spacefacts show change-5-")
     assert _complete("spacefacts search moon --kind m") == ["milestone", "mission"]
     assert _complete("spacefacts random --topic pe") == ["peace"]
+    assert _complete("spacefacts timeline --fields occasion_n") == ["occasion_name"]
+    assert _complete("spacefacts timeline --fields id,ti") == ["id,title"]
 
 
 def test_completion_follows_data_and_never_fails() -> None:
-    assert _complete(f"spacefacts --data {GOOD} show s-") == ["s-coop", "s-peace"]
-    assert _complete("spacefacts show s-", {"SPACEFACTS_DATA": str(GOOD)}) == ["s-coop", "s-peace"]
+    assert _complete(f"spacefacts --data {GOOD} show s-") == ["s-coop", "s-peace", "s-undated"]
+    assert _complete("spacefacts show s-", {"SPACEFACTS_DATA": str(GOOD)}) == [
+        "s-coop",
+        "s-peace",
+        "s-undated",
+    ]
     assert _complete("spacefacts --data /no/such/file.toml show x") == []

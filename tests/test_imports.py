@@ -8,10 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+RICH = "rich"
+WRITERS = {"csv", "tomli_w"}
+NEVER = {"pydantic", "typer.rich_utils", "markdown_it", "pygments"}
+
 
 def imported(*args: str, cache_dir: Path, **extra: str) -> tuple[set[str], str]:
     """The modules `python -m spacefacts ARGS` imports, and its stdout."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPACEFACTS_")}
+    env = {k: v for k, v in env.items() if k not in ("FORCE_COLOR", "NO_COLOR", "PYTHONPATH")}
     env |= {"SPACEFACTS_CACHE_DIR": str(cache_dir), **extra}
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "spacefacts", *args],
@@ -29,12 +36,26 @@ def imported(*args: str, cache_dir: Path, **extra: str) -> tuple[set[str], str]:
     return modules, done.stdout
 
 
+def _rich(modules: set[str]) -> set[str]:
+    return {m for m in modules if m == RICH or m.startswith(RICH + ".")}
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["timeline", "--help"]])
+def test_version_and_help_import_no_rich_and_read_no_fact_file(
+    args: list[str], tmp_path: Path
+) -> None:
+    modules, stdout = imported(*args, cache_dir=tmp_path)
+    assert stdout.startswith("spacefacts ") or "Usage:" in stdout
+    assert not _rich(modules)
+    assert not {"tomllib", "spacefacts.search", *WRITERS, *NEVER} & modules
+    assert list(tmp_path.iterdir()) == []  # no fact base compiled for them
+
+
 def test_timeline_json_imports_neither_rich_nor_the_other_writers(tmp_path: Path) -> None:
     modules, stdout = imported("timeline", "--json", cache_dir=tmp_path)
     assert json.loads(stdout)[0]["id"] == "dongfanghong-1-launch"
-    assert "rich.table" not in modules
-    assert not {m for m in modules if m == "rich" or m.startswith("rich.")}
-    assert not {"csv", "tomli_w", "pydantic", "typer.rich_utils"} & modules
+    assert not _rich(modules)
+    assert not {*WRITERS, *NEVER, "spacefacts.search"} & modules
 
 
 def test_a_cache_hit_does_not_parse_toml(tmp_path: Path) -> None:
@@ -45,7 +66,21 @@ def test_a_cache_hit_does_not_parse_toml(tmp_path: Path) -> None:
     assert json.loads(stdout)[0]["date"] == "1970-04-24"
 
 
+def test_search_json_imports_no_rich(tmp_path: Path) -> None:
+    modules, stdout = imported("search", "far side", "--json", cache_dir=tmp_path)
+    assert json.loads(stdout)
+    assert "spacefacts.search" in modules and not _rich(modules)
+
+
+def test_a_piped_table_is_written_without_rich(tmp_path: Path) -> None:
+    modules, stdout = imported("timeline", "--limit", "2", cache_dir=tmp_path)
+    assert stdout.splitlines()[1].startswith("1970-04-24")
+    assert not _rich(modules)
+
+
 def test_the_table_for_a_terminal_imports_rich(tmp_path: Path) -> None:
-    # The guard above is not vacuous: rich is found when it is used.
+    # The guards above are not vacuous: rich is found when it is used.
     modules, _ = imported("timeline", cache_dir=tmp_path, FORCE_COLOR="1")
     assert "rich.table" in modules
+    csv_modules, _ = imported("timeline", "--format", "csv", cache_dir=tmp_path)
+    assert "csv" in csv_modules

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,22 +23,43 @@ def test_wheel_installs_and_runs_from_any_directory(tmp_path: Path) -> None:
         check=True,
     )
     (wheel,) = wheels.glob("spacefacts-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = archive.read("spacefacts/data/facts.toml")
+    assert shipped == (ROOT / "data" / "facts.toml").read_bytes()
+
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)], check=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("SPACEFACTS_DATA", "PYTHONPATH")}
-    done = subprocess.run(
-        [str(bin_dir / "spacefacts"), "timeline", "--json"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPACEFACTS_")}
+    env = {k: v for k, v in env.items() if k != "PYTHONPATH"}
+    env["SPACEFACTS_CACHE_DIR"] = str(tmp_path / "cache")
+    env["XDG_DATA_HOME"] = str(tmp_path / "data-home")
+
+    def spacefacts(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(bin_dir / "spacefacts"), *args],
+            cwd=elsewhere,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    done = spacefacts("timeline", "--json")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     first = json.loads(done.stdout)[0]
-    assert (first["id"], first["date"]) == ("dongfanghong-1-launch", "1970-04-24")
+    assert (first["id"], first["date"], first["origin"]) == (
+        "dongfanghong-1-launch",
+        "1970-04-24",
+        "shipped",
+    )
+    validated = spacefacts("validate")
+    assert validated.returncode == 0, validated.stdout
+    assert spacefacts("show", "no-such-id").returncode == 2
+    assert spacefacts("--data", "missing.toml", "timeline").returncode == 3
+    hits = json.loads(spacefacts("search", "嫦娥四号", "--json").stdout)
+    assert hits[0]["id"] == "change-4"

@@ -1,132 +1,249 @@
-"""Pure query functions on a small fact base."""
+"""Query functions on the compiled small fact base (tests/fixtures/good.toml)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import pytest
 
 from conftest import GOOD
-from spacefacts import factbase, query
+from spacefacts import db, factbase, query
 from spacefacts.errors import BadValueError, UnknownValueError
+from spacefacts.model import Kind
 
-FB = factbase.load([factbase.FactFile(GOOD, "test")])
-
-
-@pytest.mark.parametrize("text", ["Chang'e-5", "Chang’e 5", "change5", "change 5", "CHANGÉ-5"])
-def test_fold_forgives_punctuation_case_and_accents(text: str) -> None:
-    assert query.fold(text) == "change5"
+DB = db.open_factbase([factbase.FactFile(GOOD, "test")], use_cache=False)
 
 
-def test_timeline_is_chronological_and_filters_by_program_alias() -> None:
-    assert [m.id for m in query.timeline(FB)] == ["dfh-1", "change-5-return"]
-    assert [m.id for m in query.timeline(FB, program="嫦娥工程")] == ["change-5-return"]
-    assert [m.id for m in query.timeline(FB, since=1971)] == ["change-5-return"]
-    assert [m.id for m in query.timeline(FB, until=1970)] == ["dfh-1"]
-    assert query.timeline(FB, limit=0) == []
+def ids(records: list[dict[str, object]]) -> list[object]:
+    return [r["id"] for r in records]
 
 
-def test_unknown_topic_suggests_the_closest() -> None:
+# --- timeline ------------------------------------------------------------------------------
+
+
+def test_timeline_is_chronological_whatever_the_precision() -> None:
+    assert ids(query.timeline(DB)) == [
+        "dfh-1",
+        "change-5-return",
+        "tianhe-launch",
+        "change-6-return",
+        "crewed-landing",
+    ]
+    assert ids(query.timeline(DB, reverse=True)) == ids(query.timeline(DB))[::-1]
+    assert query.timeline(DB, limit=0) == []
+    assert ids(query.timeline(DB, limit=2)) == ["dfh-1", "change-5-return"]
+
+
+def test_timeline_filters_by_program_name_or_alias() -> None:
+    expected = ["change-5-return", "change-6-return"]
+    for name in ("change", "Chang'e", "CHANGE", "嫦娥工程"):
+        assert ids(query.timeline(DB, program=name)) == expected
     with pytest.raises(UnknownValueError) as caught:
-        query.statements(FB, topic="coperation")
+        query.timeline(DB, program="tiangongg")
+    assert caught.value.close == ("tiangong",)
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "year", "expected"),
+    [
+        (
+            "1971",
+            None,
+            None,
+            ["change-5-return", "tianhe-launch", "change-6-return", "crewed-landing"],
+        ),
+        (None, "2020", None, ["dfh-1", "change-5-return"]),
+        (None, "2020-11", None, ["dfh-1"]),  # "2020-12" is after November 2020
+        ("2020-12", "2021-04", None, ["change-5-return", "tianhe-launch"]),
+        ("2021-04-30", "2024-06-25", None, ["change-6-return"]),  # both ends included
+        (None, None, 2021, ["tianhe-launch"]),
+        (None, None, 2030, ["crewed-landing"]),
+        (None, None, 1999, []),
+    ],
+)
+def test_timeline_date_bounds_take_any_precision(
+    since: str | None, until: str | None, year: int | None, expected: list[str]
+) -> None:
+    assert ids(query.timeline(DB, since=since, until=until, year=year)) == expected
+
+
+def test_timeline_tag_and_status() -> None:
+    assert ids(query.timeline(DB, tag="samples")) == ["change-5-return", "change-6-return"]
+    assert ids(query.timeline(DB, tag=" Far-Side ")) == ["change-6-return"]
+    assert query.timeline(DB, tag="sample") == []  # tags are whole words
+    assert ids(query.timeline(DB, status="planned")) == ["crewed-landing"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("2021", "2021"), ("2021-02", "2021-02")])
+def test_bound_takes_a_year_or_a_month(text: str, expected: str) -> None:
+    assert query.bound(f" {text} ", "--since") == expected
+    assert query.bound(None, "--since") is None
+
+
+@pytest.mark.parametrize("text", ["21", "2021-2", "2021-13", "May 2021", ""])
+def test_bound_rejects_what_is_not_a_date(text: str) -> None:
+    with pytest.raises(BadValueError, match="--until"):
+        query.bound(text, "--until")
+
+
+# --- statements ----------------------------------------------------------------------------
+
+
+def test_statements_are_chronological_with_the_undated_last() -> None:
+    assert ids(query.statements(DB)) == ["s-coop", "s-peace", "s-undated"]
+    assert ids(query.statements(DB, reverse=True)) == ["s-peace", "s-coop", "s-undated"]
+    assert ids(query.statements(DB, limit=1)) == ["s-coop"]
+
+
+def test_statement_filters_combine() -> None:
+    assert ids(query.statements(DB, topic="COOPERATION")) == ["s-coop", "s-peace", "s-undated"]
+    assert ids(query.statements(DB, topic="peace")) == ["s-peace"]
+    assert ids(query.statements(DB, speaker="two")) == ["s-peace"]
+    assert ids(query.statements(DB, speaker="speaker one")) == ["s-coop", "s-undated"]
+    assert query.statements(DB, speaker="speak") == []  # whole names, not prefixes
+    assert ids(query.statements(DB, search="PEACE")) == ["s-peace"]
+    assert ids(query.statements(DB, topic="cooperation", since="2022")) == ["s-peace"]
+    assert ids(query.statements(DB, occasion="meeting-2021-02")) == ["s-coop"]
+    assert ids(query.statements(DB, occasion="A message on the Chang’e-6 return")) == ["s-peace"]
+
+
+def test_unknown_topic_and_occasion_suggest_the_closest() -> None:
+    with pytest.raises(UnknownValueError) as caught:
+        query.statements(DB, topic="coperation")
     assert caught.value.close == ("cooperation",)
     assert "did you mean 'cooperation'" in str(caught.value)
-
-
-def test_statements_filters_combine_and_undated_sort_last() -> None:
-    assert [s.id for s in query.statements(FB, topic="COOPERATION")] == ["s-coop", "s-peace"]
-    assert [s.id for s in query.statements(FB, speaker="two")] == ["s-peace"]
-    assert [s.id for s in query.statements(FB, speaker="speaker one")] == ["s-coop"]
-    assert query.statements(FB, speaker="speak") == []  # whole names, not prefixes
-    assert [s.id for s in query.statements(FB, search="PEACE")] == ["s-peace"]
-
-
-def test_topics_count_statements() -> None:
-    assert {t["id"]: t["statements"] for t in query.topics(FB)} == {"cooperation": 2, "peace": 1}
-
-
-def test_fold_drops_exactly_what_is_not_alphanumeric() -> None:
-    # fold() removes [\W_] with a regex (fast); that must be what str.isalnum() keeps.
-    import re
-    import sys
-
-    pattern = re.compile(r"[\W_]")
-    differ = [
-        hex(code)
-        for code in range(sys.maxunicode + 1)
-        if not 0xD800 <= code <= 0xDFFF
-        and chr(code).isalnum() == bool(pattern.fullmatch(chr(code)))
-    ]
-    assert differ == []
-    assert query.fold("Chang’e-5") == query.fold("CHANGE 5") == "change5"
-    assert query.fold("嫦娥五号 \u2164") == "嫦娥五号v"  # NFKD: U+2164 ROMAN NUMERAL FIVE is "V"
-
-
-def test_parse_day_takes_the_year_from_today_unless_given() -> None:
-    today = dt.date(2026, 11, 25)
-    assert query.parse_day("04-24", today) == (2026, 4, 24)
-    assert query.parse_day("1999-04-24", today) == (1999, 4, 24)
-    assert query.parse_day("02-29", today) == (2026, 2, 29)  # an anniversary in any year
-    for bad in ("13-01", "2023-02-29", "04/24", "24", ""):
-        with pytest.raises(BadValueError):
-            query.parse_day(bad, today)
-
-
-def test_on_this_day_counts_years_from_the_given_year() -> None:
-    found = query.on_this_day(FB, 2026, 4, 24)
-    assert [(r["id"], r["years_ago"]) for r in found] == [("dfh-1", 56)]
-    assert query.on_this_day(FB, 2026, 12, 17) == []
-
-
-def test_on_this_day_month_precision_only_with_whole_month() -> None:
-    assert query.on_this_day(FB, 2021, 2, 1) == []
-    found = query.on_this_day(FB, 2021, 2, 1, whole_month=True)
-    assert [(r["kind"], r["id"], r["years_ago"]) for r in found] == [("statement", "s-coop", 0)]
-
-
-def test_pick_is_repeatable_with_a_seed_and_respects_filters() -> None:
-    assert query.pick(FB, seed=3) == query.pick(FB, seed=3)
-    picks = {query.pick(FB, seed=n)[1].id for n in range(40)}  # type: ignore[index]
-    assert picks == {"dfh-1", "change-5-return", "s-coop", "s-peace", "m-5"}
-    kind, record = query.pick(FB, ["statement"], topic="peace", seed=1)  # type: ignore[misc]
-    assert (kind, record.id) == ("statement", "s-peace")
-    assert query.pick(FB, ["mission"], seed=0) == ("mission", FB.missions[0])
-
-
-def test_find_record_by_id_name_or_alias_folded() -> None:
-    assert query.find_record(FB, "M-5")[1].id == "m-5"
-    assert query.find_record(FB, "change 5")[1].id == "m-5"  # the mission's name
-    assert query.find_record(FB, "First Satellite")[1].id == "dfh-1"
     with pytest.raises(UnknownValueError) as caught:
-        query.find_record(FB, "dfh1x")
-    assert caught.value.close == ("dfh-1",)
+        query.statements(DB, occasion="meeting-2021-2")
+    assert caught.value.close == ("meeting-2021-02",)
+
+
+@pytest.mark.parametrize("text", ["", " ", ",.;", "'"])
+def test_quote_search_with_nothing_to_search_is_refused(text: str) -> None:
+    with pytest.raises(BadValueError, match="nothing to search for"):
+        query.statements(DB, search=text)
+    with pytest.raises(BadValueError, match="--speaker"):
+        query.statements(DB, speaker=text)
+
+
+# --- the lunar program ---------------------------------------------------------------------
+
+
+def test_lunar_has_the_three_steps_then_what_came_after() -> None:
+    steps = query.lunar(DB)
+    assert [(s["step"], s["id"], s["missions"]) for s in steps] == [
+        (1, "step-one", ["m-1"]),
+        (2, "step-two", []),
+        (3, "step-three", ["m-5"]),
+        (None, query.AFTER_STEPS, ["m-6", "m-lanyue"]),  # undated (planned) last
+    ]
+    after = steps[-1]
+    assert after["sources"] == ["src-b"] and after["origin"] == "derived"
+    assert list(after) == list(steps[0])  # the same JSON shape as a step
+
+
+# --- listings ------------------------------------------------------------------------------
+
+
+def test_listings_count_what_refers_to_them() -> None:
+    programs = {p["id"]: (p["milestones"], p["missions"]) for p in query.listing(DB, Kind.program)}
+    assert programs == {
+        "dongfanghong": (1, 0),
+        "change": (2, 3),
+        "tiangong": (1, 0),
+        "crewed-lunar": (1, 1),
+    }
+    occasions = {o["id"]: o["statements"] for o in query.listing(DB, Kind.occasion)}
+    assert occasions == {"meeting-2021-02": 1, "message-2024-06": 1}
+    topics = {t["id"]: t["statements"] for t in query.listing(DB, Kind.topic)}
+    assert topics == {"cooperation": 3, "peace": 1}
+    # src-a: 3 milestones, 1 occasion, 2 statements, 3 lunar steps, 2 missions
+    cited = {s["id"]: s["cited_by"] for s in query.listing(DB, Kind.source)}
+    assert cited == {"src-a": 11, "src-b": 6}
+
+
+def test_missions_in_launch_order_undated_last_and_by_program() -> None:
+    assert ids(query.listing(DB, Kind.mission)) == ["m-1", "m-5", "m-6", "m-lanyue"]
+    assert ids(query.listing(DB, Kind.mission, "crewed-lunar")) == ["m-lanyue"]
+
+
+def test_speakers_count_their_statements_and_dates() -> None:
+    assert query.speakers(DB) == [
+        {"speaker": "Speaker One", "statements": 2, "first": "2021-02-22", "last": "2021-02-22"},
+        {"speaker": "Speaker Two", "statements": 1, "first": "2024-06-25", "last": "2024-06-25"},
+    ]
+
+
+# --- one record ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("m-5", "m-5"),
+        ("M-5", "m-5"),
+        ("Chang'e-5", "m-5"),  # a mission's name
+        ("Chang’e 5", "m-5"),
+        ("嫦娥五号", "m-5"),  # an alias
+        ("first satellite", "dfh-1"),  # a milestone's title
+        ("东方红一号", "dfh-1"),
+        ("change", "change"),  # a program's id
+        ("嫦娥工程", "change"),
+        ("A meeting with the Chang'e-5 team", "meeting-2021-02"),
+        ("s-peace", "s-peace"),
+        ("step-two", "step-two"),
+        ("src-b", "src-b"),
+    ],
+)
+def test_find_record_by_id_name_title_or_alias(value: str, expected: str) -> None:
+    assert query.find_record(DB, value)[1]["id"] == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "close"),
+    [
+        ("dfh1x", ("dfh-1",)),  # a typo
+        ("tianhe", ("tianhe-launch",)),  # the start of an id
+        ("meeting", ("meeting-2021-02",)),
+        ("nothing-like-it", ()),
+    ],
+)
+def test_unknown_record_suggests_close_ids_or_prefixes(value: str, close: tuple[str, ...]) -> None:
+    with pytest.raises(UnknownValueError) as caught:
+        query.find_record(DB, value)
+    assert caught.value.close == close
 
 
 def test_detail_cites_sources_in_full_and_follows_relations_both_ways() -> None:
-    kind, record = query.find_record(FB, "change-5-return")
-    shown = query.detail(FB, kind, record)
-    assert shown["kind"] == "milestone"
+    kind, record = query.find_record(DB, "change-5-return")
+    shown = query.detail(DB, kind, record)
+    assert list(shown)[:2] == ["kind", "id"] and shown["kind"] == "milestone"
     assert [c["author"] for c in shown["citations"]] == ["Author A"]
-    assert [(r["relation"], r["id"]) for r in shown["relations"]] == [("related", "m-5")]
-    kind, record = query.find_record(FB, "m-5")
-    back = query.detail(FB, kind, record)["relations"]
-    assert [(r["relation"], r["id"]) for r in back] == [
-        ("lunar step", "step-one"),
-        ("related", "change-5-return"),
-    ]
+    relations = {(r["relation"], r["id"]) for r in shown["relations"]}
+    assert relations == {
+        ("said here", "meeting-2021-02"),
+        ("said here", "s-coop"),
+        ("program", "change"),
+        ("related", "m-5"),
+    }
+    kind, record = query.find_record(DB, "m-5")
+    back = [(r["relation"], r["id"]) for r in query.detail(DB, kind, record)["relations"]]
+    assert ("related", "change-5-return") in back and ("lunar step", "step-three") in back
 
 
-def test_stats_count_kinds_programs_topics_and_decades() -> None:
-    counts = {(r["group"], r["value"]): r["count"] for r in query.stats(FB)}
-    assert counts[("kind", "milestone")] == 2
-    assert counts[("kind", "statement")] == 2
-    assert counts[("program", "change")] == 1
-    assert counts[("topic", "cooperation")] == 2
-    assert counts[("decade", "1970s")] == 1 and counts[("decade", "2020s")] == 1
+def test_an_occasion_lists_its_statements() -> None:
+    kind, record = query.find_record(DB, "meeting-2021-02")
+    assert kind is Kind.occasion
+    relations = [(r["relation"], r["kind"], r["id"]) for r in query.relations(DB, kind, record)]
+    assert ("statement made here", "statement", "s-coop") in relations
 
 
-def test_sources_count_every_citing_record() -> None:
-    assert [(s["id"], s["cited_by"]) for s in query.sources(FB)] == [("src-a", 6)]
+def test_a_source_lists_what_cites_it_and_cites_nothing() -> None:
+    kind, record = query.find_record(DB, "src-b")
+    shown = query.detail(DB, kind, record)
+    assert shown["citations"] == []
+    cited_by = {r["id"] for r in shown["relations"] if r["relation"] == "cited by"}
+    assert cited_by == {"message-2024-06", "change-6-return", "crewed-landing", "s-peace"} | {
+        "m-6",
+        "m-lanyue",
+    }
 
 
 def test_an_exact_id_wins_over_a_folded_match() -> None:
@@ -135,3 +252,76 @@ def test_an_exact_id_wins_over_a_folded_match() -> None:
     assert query.lookup("topic", "a1", names, ["a-1", "a1"]) == "a1"
     assert query.lookup("topic", "a-1", names, ["a-1", "a1"]) == "a-1"
     assert query.lookup("topic", "A 1", names, ["a-1", "a1"]) == "a-1"
+
+
+def test_find_kind_takes_singular_or_plural_in_any_case() -> None:
+    kinds = (Kind.milestone, Kind.statement, Kind.mission)
+    assert query.find_kind("Milestones", kinds) is Kind.milestone
+    assert query.find_kind("statement", kinds) is Kind.statement
+    with pytest.raises(UnknownValueError) as caught:
+        query.find_kind("milestne", kinds)
+    assert caught.value.close == ("milestone",)
+
+
+# --- on this day ---------------------------------------------------------------------------
+
+
+def test_parse_day_takes_the_year_from_today_unless_given() -> None:
+    today = "2026-11-25"
+    assert query.parse_day("04-24", today) == (2026, 4, 24)
+    assert query.parse_day("1999-04-24", today) == (1999, 4, 24)
+    assert query.parse_day("02-29", today) == (2026, 2, 29)  # an anniversary in any year
+    for bad in ("13-01", "2023-02-29", "04/24", "24", "", "april", "00-10"):
+        with pytest.raises(BadValueError):
+            query.parse_day(bad, today)
+
+
+def test_on_this_day_counts_years_from_the_given_year() -> None:
+    found = query.on_this_day(DB, 2026, 4, 24)
+    assert [(r["id"], r["years_ago"]) for r in found] == [("dfh-1", 56)]
+    assert query.on_this_day(DB, 2026, 4, 25) == []
+    assert ids(query.on_this_day(DB, 2026, 4, 25, window=1)) == ["dfh-1"]
+    assert ids(query.on_this_day(DB, 2026, 4, 26, window=3)) == ["dfh-1", "tianhe-launch"]
+
+
+def test_on_this_day_month_precision_only_with_whole_month() -> None:
+    assert query.on_this_day(DB, 2026, 12, 1) == []
+    found = query.on_this_day(DB, 2026, 12, 1, whole_month=True)
+    assert [(r["kind"], r["id"], r["years_ago"]) for r in found] == [
+        ("milestone", "change-5-return", 6)
+    ]
+
+
+def test_nearest_anniversaries_before_and_after() -> None:
+    near = query.nearest_anniversaries(DB, 2026, 5, 1)
+    assert [(r["id"], r["date"]) for r in near] == [
+        ("tianhe-launch", "2021-04-29"),
+        ("m-6", "2024-05-03"),
+    ]
+
+
+# --- random and stats ----------------------------------------------------------------------
+
+
+def test_pick_is_repeatable_with_a_seed_and_respects_filters() -> None:
+    assert query.pick(DB, seed=3) == query.pick(DB, seed=3)
+    picks = {query.pick(DB, seed=n)[1]["id"] for n in range(80)}
+    assert picks == {r["id"] for k in (Kind.milestone, Kind.statement, Kind.mission)
+                     for r in DB.select(k)}  # fmt: skip
+    kind, record = query.pick(DB, [Kind.statement], topic="peace", seed=1)
+    assert (kind, record["id"]) == (Kind.statement, "s-peace")
+    with pytest.raises(BadValueError, match="--topic"):
+        query.pick(DB, [Kind.mission], topic="peace")
+
+
+def test_stats_count_kinds_programs_statuses_topics_and_decades() -> None:
+    counts = {(r["group"], r["value"]): r["count"] for r in query.stats(DB)}
+    assert counts[("kind", "milestone")] == 5
+    assert counts[("kind", "statement")] == 3
+    assert counts[("kind", "occasion")] == 2
+    assert counts[("program", "change")] == 2
+    assert counts[("status", "done")] == 4 and counts[("status", "planned")] == 1
+    assert counts[("topic", "cooperation")] == 3
+    decades = {v: n for (g, v), n in counts.items() if g == "decade"}
+    assert decades == {"1970s": 1, "2020s": 3, "2030s": 1}
+    assert counts[("sources", "publishers")] == 2

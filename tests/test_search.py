@@ -1,93 +1,199 @@
-"""The search index, scoring, snippets and highlighted spans, on the small fact base."""
+"""The search engine (FTS5) on the small fact base: query syntax, ranking, snippets, suggestions.
+
+The search-quality set on the shipped fact base is in test_search_quality.py.
+"""
 
 from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
 
 import pytest
 
 from conftest import GOOD
-from spacefacts import factbase, query, search
+from spacefacts import db, factbase, search
 from spacefacts.errors import BadValueError, UnknownValueError
+from spacefacts.model import Kind, fields_of
 
-FB = factbase.load([factbase.FactFile(GOOD, "test")])
-INDEX = search.search_index(FB)
-
-
-def ids(text: str, kinds: list[str] | None = None) -> list[str]:
-    return [hit["id"] for hit in search.search(FB, INDEX, text, kinds)]
+FILES = [factbase.FactFile(GOOD, "test")]
+DB = db.open_factbase(FILES, use_cache=False)
 
 
-def test_index_holds_milestones_statements_and_missions_once_each() -> None:
-    records = {"milestone": FB.milestones, "statement": FB.statements, "mission": FB.missions}
-    found = [records[k][p].id for k, p in zip(INDEX.kinds, INDEX.positions, strict=True)]
-    assert sorted(zip(INDEX.kinds, found, strict=True)) == [
-        ("milestone", "change-5-return"),
-        ("milestone", "dfh-1"),
-        ("mission", "m-5"),
-        ("statement", "s-coop"),
-        ("statement", "s-peace"),
-    ]
+def ids(text: str, kinds: list[Kind] | None = None) -> list[str]:
+    hits, total = search.search(DB, text, kinds)
+    assert total == len(hits)
+    return [hit["id"] for hit in hits]
 
 
-def test_title_and_id_matches_rank_above_body_matches() -> None:
-    # "satellite": dfh-1's title ("First satellite"); no other record mentions it.
+# --- the query syntax ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expression"),
+    [
+        ("far side", '("far" AND "side"*)'),  # every word, the last one a prefix
+        ("land", '("land"*)'),
+        ("Tiangong OR Tianhe", '("Tiangong") OR ("Tianhe"*)'),
+        ('"far side" samples', '("far side" AND "samples"*)'),  # a phrase is never a prefix
+        ("Chang'e 4", '(NEAR("Chang" "e" "4", 2))'),  # a number sticks to the word before
+        ("Chang'e 4 mission", '(NEAR("Chang" "e" "4", 2) AND "mission"*)'),
+        ("嫦娥四号", '("嫦娥四号"*)'),
+        ("4", '("4")'),  # a number is never a prefix: "4" is not "40"
+        ("a OR", '("a")'),  # a dangling OR is dropped
+        ("NEAR AND", '("NEAR" AND "AND"*)'),  # FTS5 keywords are only words here
+        ('x "', '("x")'),  # an unclosed quote holds nothing
+    ],
+)
+def test_parse_builds_a_safe_fts5_expression(text: str, expression: str) -> None:
+    assert search.parse(text) == expression
+
+
+@pytest.mark.parametrize("text", ["", " ", "' , '", "OR", '""', "-", "…"])
+def test_nothing_to_search_for_is_a_usage_error(text: str) -> None:
+    with pytest.raises(BadValueError, match="nothing to search for"):
+        search.parse(text)
+
+
+# --- matching and ranking ------------------------------------------------------------------
+
+
+def test_index_holds_milestones_statements_and_missions() -> None:
+    search.ensure_index(DB)
+    rows = DB.conn.execute("SELECT kind, id FROM search ORDER BY kind, id").fetchall()
+    expected = [(k.value, i) for k in search.SEARCH_KINDS for i in DB.ids([k])]
+    assert rows == sorted(expected)
+    search.ensure_index(DB)  # a second call builds nothing twice
+    assert DB.conn.execute("SELECT count(*) FROM search").fetchone()[0] == len(expected)
+
+
+def test_words_match_on_word_boundaries() -> None:
     assert ids("satellite") == ["dfh-1"]
-    # "Chang'e-5": the mission's name (head) beats the milestone's summary (body).
-    assert ids("Chang'e-5") == ["m-5", "change-5-return"]
+    assert set(ids("side")) == {"change-6-return", "m-6", "m-5"}  # "far side", "near side"
+    assert ids("arth") == []  # not inside "Earth" (no record says Earth, nor any "arth...")
+    assert ids("ide") == []  # not inside "side"
 
 
-def test_more_matched_words_rank_above_fewer() -> None:
-    hits = search.search(FB, INDEX, "samples peace")
-    scores = {h["id"]: h["score"] for h in hits}
-    assert set(scores) == {"change-5-return", "m-5", "s-peace"}
-    # "samples return": both words in the milestone's title beat one word in the mission's.
-    both = search.search(FB, INDEX, "samples return")
-    assert both[0]["id"] == "change-5-return"
-    assert both[0]["score"] > both[1]["score"]
+def test_every_word_must_match_unless_or() -> None:
+    assert ids("samples far") == ["change-6-return", "m-6"]
+    assert ids("samples satellite") == []
+    assert set(ids("satellite OR peace")) == {"dfh-1", "s-peace"}
 
 
-def test_short_words_count_only_inside_the_phrase() -> None:
-    # "on" is inside "Cooperation" and "Dongfanghong": alone it would match nearly everything.
-    assert ids("peace on") == ["s-peace"]
+def test_numbers_tell_chang_e_5_from_chang_e_6() -> None:
+    five = ids("Chang'e 5")
+    assert five[0] == "m-5" and "m-6" not in five and "change-6-return" not in five
+    assert ids("Chang'e-6")[0] == "m-6" and "m-5" not in ids("Chang'e-6")
     assert ids("change 5")[0] == "m-5"
-    assert ids("5") == ["m-5", "change-5-return"]  # a query of short words keeps them
 
 
-def test_kinds_filter() -> None:
-    assert ids("Chang'e-5", ["milestone"]) == ["change-5-return"]
+def test_prefix_and_stemming() -> None:
+    assert "crewed-landing" in ids("land")  # "land", "landing"
+    assert ids("landed") == ids("land")  # porter: landed, landing, land are one stem
+    assert ids("sample") == ids("samples")
 
 
-def test_empty_query_is_refused() -> None:
-    with pytest.raises(BadValueError):
-        search.search(FB, INDEX, " - ' ")
+def test_phrases_keep_their_words_together_and_in_order() -> None:
+    assert ids('"far side"') == ["change-6-return", "m-6"]
+    assert ids('"side far"') == []
 
 
-def test_unknown_kind_suggests_the_closest() -> None:
-    with pytest.raises(UnknownValueError) as caught:
-        search.parse_kinds("milestne")
-    assert caught.value.close == ("milestone",)
-    assert search.parse_kinds("Statements,mission") == ["statement", "mission"]
+def test_accents_case_apostrophes_and_chinese_names() -> None:
+    assert ids("CHANGÉ 5")[0] == "m-5"
+    assert ids("Chang’e 5")[0] == "m-5"
+    assert ids("嫦娥五号") == ["m-5"]
+    assert set(ids("嫦娥")) == {"m-5", "m-6"}  # the start of a Chinese name
+    assert ids("东方红一号") == ["dfh-1"]
+
+
+def test_titles_and_names_rank_above_body_text() -> None:
+    hits, _ = search.search(DB, "samples")
+    # the two milestones say "samples" in their title; the missions only in achievements
+    assert [h["id"] for h in hits[:2]] == ["change-5-return", "change-6-return"]
+    scores = [h["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_kinds_and_limit() -> None:
+    assert ids("Chang'e-5", [Kind.milestone]) == ["change-5-return"]
+    hits, total = search.search(DB, "samples", limit=1)
+    assert len(hits) == 1 and total == 4
+
+
+def test_hits_have_the_documented_fields_and_a_marked_snippet() -> None:
+    (hit,) = search.search(DB, "satellite")[0]
+    assert tuple(hit) == fields_of("hit")
+    assert (hit["kind"], hit["id"], hit["date"], hit["title"]) == (
+        "milestone",
+        "dfh-1",
+        "1970-04-24",
+        "First satellite",
+    )
+    text, spans = search.marked_spans(hit["snippet"])
+    assert [text[a:b] for a, b in spans] == ["satellite"]
+    assert search.plain_snippet(hit["snippet"]) == text
+    assert search.MARK_START not in text
+
+
+def test_statement_hits_are_titled_by_speaker() -> None:
+    (hit,) = search.search(DB, "peace")[0]
+    assert (hit["kind"], hit["title"]) == (
+        "statement",
+        "Speaker Two: Space is for peace [and for all].",
+    )
+
+
+def test_matching_ids_is_what_quote_search_uses() -> None:
+    assert search.matching_ids(DB, "cooperation", Kind.statement) == {"s-coop"}
+    assert search.matching_ids(DB, "Speaker Two", Kind.statement) == {"s-peace"}
+
+
+# --- did you mean --------------------------------------------------------------------------
 
 
 def test_suggest_finds_a_word_of_the_fact_base() -> None:
-    assert "cooperation" in INDEX.words and "chang" not in INDEX.words
-    assert search.suggest(INDEX, "coperation") == ["cooperation"]
-    assert search.suggest(INDEX, "cooperation") == []
+    assert search.suggest(DB, "satelite") == ["satellite"]
+    assert search.suggest(DB, "Tianhee") == ["tianhe"]
+    assert search.suggest(DB, "satellite") == []  # known words need no suggestion
+    assert search.suggest(DB, "zzzz") == []
 
 
-@pytest.mark.parametrize("text", ["Chang’e-5 lands", "  CHANGÉ 5 ", "嫦娥 五号"])
-def test_fold_words_join_to_fold(text: str) -> None:
-    assert "".join(search.fold_words(text)) == query.fold(text)
+# --- kinds ---------------------------------------------------------------------------------
 
 
-def test_spans_point_back_into_the_original_text() -> None:
-    text = "Chang’e-5 was launched; CHANGÉ 5 returned."
-    found = search.spans(text, ["change5"])
-    assert [text[a:b] for a, b in found] == ["Chang’e-5", "CHANGÉ 5"]
+def test_parse_kinds_takes_names_and_plurals() -> None:
+    assert search.parse_kinds(None) is None
+    assert search.parse_kinds("Statements,mission") == [Kind.statement, Kind.mission]
+    with pytest.raises(UnknownValueError) as caught:
+        search.parse_kinds("milestne")
+    assert caught.value.close == ("milestone",)
+    with pytest.raises(BadValueError):
+        search.parse_kinds(" , ")
+    with pytest.raises(UnknownValueError):
+        search.parse_kinds("source")  # sources are listed, not searched
 
 
-def test_snippet_is_a_window_around_the_first_match() -> None:
-    text = ("word " * 60) + "Dongfanghong-1 lifted off. " + ("more " * 60)
-    snip = search.snippet([text], ["dongfanghong1"], width=60)
-    assert "Dongfanghong-1" in snip
-    assert snip.startswith("…") and snip.endswith("…")
-    assert len(snip) <= 62
+# --- the index and the cache ---------------------------------------------------------------
+
+
+def test_the_index_is_built_once_into_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SPACEFACTS_CACHE_DIR", str(tmp_path))
+    first = db.open_factbase(FILES)
+    assert search.search(first, "satellite")[1] == 1
+    (cached,) = tmp_path.glob("facts-*.sqlite")
+    conn = sqlite3.connect(cached)
+    assert conn.execute("SELECT count(*) FROM search").fetchone()[0] == 12
+    conn.close()
+    again = db.open_factbase(FILES)
+    assert search._has_index(again.conn)
+    assert search.search(again, "satellite")[0][0]["id"] == "dfh-1"
+
+
+def test_a_read_only_cache_is_searched_with_an_index_in_memory(tmp_path: Path) -> None:
+    path = tmp_path / "facts.sqlite"
+    db.compile_records(factbase.load(FILES), path).close()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    read_only = db.Database(conn, FILES)
+    assert search.search(read_only, "satellite")[0][0]["id"] == "dfh-1"
+    assert search.suggest(read_only, "satelite") == ["satellite"]

@@ -398,11 +398,9 @@ class _Builder:
 
     def _check_citations(self) -> None:
         """A shipped or --data source that nothing cites is a mistake (personal ones may wait)."""
-        cited: set[str] = set()
-        for kind in Kind:
-            if any(f.name == "sources" for f in stored(kind)):
-                for record in self.records[kind]:
-                    cited.update(record["sources"])
+        # every record's citations count, an invalid one's too: its own problem is reported,
+        # and the source it cites is not "uncited" because of it
+        cited = {i for *_, spec, ids in self.refs if spec.name == "sources" for i in ids}
         for source in self.records[Kind.source]:
             if source["id"] not in cited and source["origin"] != PERSONAL:
                 self._record_problem(source, "id", "no record cites this source")
@@ -430,7 +428,8 @@ class _Builder:
             if p.other is not None:
                 other_doc, other_table, other_index = p.other
                 where = index(other_doc).find(other_table, other_index, "id")
-                message += f":{where}" if where is not None else ""
+                if where is not None:  # "in base.toml:29", but "in this file (line 3)"
+                    message += f":{where}" if other_doc is not p.doc else f" (line {where})"
             problems.append(Problem(p.doc.name, message, line, None, p.record, p.field, p.severity))
         order = {name: i for i, name in enumerate(dict.fromkeys(p.doc.name for p in self.pending))}
         problems.sort(key=lambda p: (order[p.file], p.line or 0))

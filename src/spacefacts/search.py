@@ -10,6 +10,8 @@ The tokenizer is `porter unicode61 remove_diacritics 2`: English stemming ("land
 ("Chang'e-4" is chang, e, 4). Chinese names are indexed as written (嫦娥四号), and found
 whole or by their start.
 
+A record whose id, name, title or alias is the whole query (folded) comes first, then BM25.
+
 Query syntax (`parse`): words must all match (AND); `OR` between words; "a phrase"; the last
 word matches as a prefix ("land" finds landing); a number sticks to the word before it
 ("Chang'e 4" is Chang'e-4, never Chang'e-5).
@@ -53,11 +55,15 @@ def ensure_index(database: Database) -> None:
 
 
 def _has_index(conn: sqlite3.Connection) -> bool:
-    sql = (
-        "SELECT 1 FROM sqlite_master WHERE name = 'search' "
-        "UNION SELECT 1 FROM sqlite_temp_master WHERE name = 'search'"
+    """Whether any attached database (main, or the in-memory scratch) holds the index."""
+    schemas = [row[1] for row in conn.execute("PRAGMA database_list")]
+    return any(
+        conn.execute(
+            f'SELECT 1 FROM "{schema}".sqlite_master WHERE name = ?', ("search",)
+        ).fetchone()
+        is not None
+        for schema in schemas
     )
-    return conn.execute(sql).fetchone() is not None
 
 
 def _build(conn: sqlite3.Connection, database: Database, schema: str) -> None:
@@ -167,14 +173,17 @@ def search(
     conn = database.conn
     try:
         total = conn.execute(f"SELECT count(*) FROM search WHERE {where}", params).fetchone()[0]
+        # A record whose id, name or alias is the whole query comes first ("Chang'e 5",
+        # "嫦娥五号": the mission, not "Chang'e-5 T1", which BM25 may favour as shorter).
         sql = (
             f"SELECT kind, id, bm25(search, {HEAD_WEIGHT}, {BODY_WEIGHT}) AS rank, "
             f"snippet(search, 1, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_WORDS}) "
-            f"FROM search WHERE {where} ORDER BY rank, id"
+            f"FROM search WHERE {where} "
+            "ORDER BY id IN (SELECT name.id FROM name WHERE folded = ?) DESC, rank, id"
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        rows = conn.execute(sql, params).fetchall()
+        rows = conn.execute(sql, [*params, fold(text)]).fetchall()
     except sqlite3.OperationalError as err:
         raise BadValueError(f"cannot search for {text!r}: {err}") from None
     hits = []

@@ -1,0 +1,142 @@
+"""Search quality on the shipped fact base: what must come first, be found, and never be found.
+
+Each row is a query as a person types it (issue 8's examples among them). Add a row whenever a
+search disappoints; the table is the specification of "finds the right thing".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from conftest import run, run_json
+
+ALL = "1000"  # --limit: every hit
+
+
+def hits(*words: str) -> list[dict[str, Any]]:
+    return run_json("search", *words, "--limit", ALL)
+
+
+def ids(*words: str) -> list[str]:
+    return [h["id"] for h in hits(*words)]
+
+
+def text_of(ident: str) -> str:
+    """Everything the index holds of a record: its fields' text, its id as words."""
+    (record,) = run_json("show", ident, "--fields", "id,kind")
+    (full,) = run_json("show", ident)
+    values: list[str] = [record["id"].replace("-", " ")]
+    for name, value in full.items():
+        if name in ("citations", "relations", "sources", "origin"):
+            continue
+        if isinstance(value, list):
+            values += [str(v) for v in value]
+        elif value is not None:
+            values.append(str(value))
+    return " ".join(values)
+
+
+# (query words, the id that must come first or None, ids that must be found, ids never found)
+QUALITY: list[tuple[list[str], str | None, set[str], set[str]]] = [
+    (
+        ["far side"],
+        None,
+        {"change-4-far-side-landing", "change-6-far-side-landing"},
+        {"dongfanghong-1-launch"},
+    ),
+    (["Chang'e 4 mission"], "change-4", set(), set()),
+    (["chang", "e", "4"], "change-4", {"change-4-launch", "change-4-far-side-landing"}, set()),
+    (["Chang'e-4"], "change-4", {"change-4-far-side-landing"}, {"change-5", "change-5-mission"}),
+    (["嫦娥四号"], "change-4", set(), {"change-5", "change-3"}),
+    (["嫦娥五号"], "change-5", set(), {"change-4"}),
+    (["Chang’e 5"], "change-5", {"change-5-mission"}, {"change-4"}),
+    (["CHANGÉ-5"], "change-5", set(), set()),
+    (["东方红一号"], "dongfanghong-1-launch", set(), set()),
+    (["Zhurong"], None, {"zhurong-rover-named", "first-mars-landing"}, set()),
+    (["Tianwen-1"], "tianwen-1", {"tianwen-1-launch"}, {"tianwen-2"}),
+    (["Tiangong OR Tianhe"], None, {"tianhe-launch", "tiangong-1"}, set()),
+    (["Tiangong", "OR", "Tianhe"], None, {"tianhe-launch", "tiangong-1"}, set()),
+    (["land"], None, {"change-3-landing", "first-mars-landing"}, set()),
+    (["landed"], None, {"change-3-landing", "first-mars-landing"}, set()),
+    (['"far side" sample'], None, {"change-6-return"}, {"change-4-far-side-landing"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("words", "first", "found", "never"), QUALITY, ids=[" ".join(q[0]) for q in QUALITY]
+)
+def test_search_quality(
+    words: list[str], first: str | None, found: set[str], never: set[str]
+) -> None:
+    got = ids(*words)
+    assert got, f"nothing found for {words}"
+    if first is not None:
+        assert got[0] == first, got[:5]
+    assert found <= set(got), found - set(got)
+    assert not never & set(got), never & set(got)
+
+
+def test_chang_e_4_never_ranks_a_chang_e_5_record_in_the_top_three() -> None:
+    for words in (["Chang'e 4 mission"], ["chang", "e", "4"], ["Chang'e 4"]):
+        top = hits(*words)[:3]
+        assert not [
+            h for h in top if re.search(r"chang.?e.?5|change-5", h["id"] + h["title"], re.I)
+        ]
+
+
+def test_words_match_on_word_boundaries_only() -> None:
+    # "side" is inside "President", "art" inside "start", "part" and "Earth": no match from those
+    for word in ("art", "side", "ear"):
+        found = hits(word)
+        assert found, word
+        pattern = re.compile(rf"(?<![^\W_]){word}", re.I)
+        for hit in found:
+            assert pattern.search(text_of(hit["id"])), (word, hit["id"])
+
+
+def test_stemming_finds_landing_for_landed() -> None:
+    landed = set(ids("landed"))
+    assert landed == set(ids("landing")) == set(ids("lands"))
+    only_landing = [i for i in landed if "landed" not in text_of(i).lower()]
+    assert only_landing  # found through the stem, not the word itself
+
+
+def test_a_quoted_phrase_keeps_its_words_together() -> None:
+    phrase = ids('"space station"')
+    words = ids("space", "station")
+    assert phrase and set(phrase) < set(words)
+    for ident in phrase:
+        assert re.search(r"space\W+station", text_of(ident), re.I), ident
+
+
+def test_unquoted_words_are_one_query() -> None:
+    assert ids("chang", "e", "4") == ids("chang e 4")
+    assert ids("far", "side") == ids("far side")
+
+
+@pytest.mark.parametrize(("typo", "word"), [("Tianwenn", "tianwen"), ("landd", "land")])
+def test_a_typo_gets_a_did_you_mean(typo: str, word: str) -> None:
+    result = run("search", typo, "--json")
+    assert json.loads(result.stdout) == []
+    assert result.stderr.startswith("spacefacts: did you mean ")
+    assert f"'{word}" in result.stderr
+
+
+def test_a_cut_list_says_how_many_there_are() -> None:
+    every = hits("land")
+    assert len(every) > 10
+    result = run("search", "land", "--json")
+    assert len(json.loads(result.stdout)) == 10
+    assert result.stderr == f"spacefacts: showing 10 of {len(every)} (--limit to see more)\n"
+    assert run("search", "land", "--limit", ALL, "--json").stderr == ""
+
+
+def test_kinds_narrow_the_search() -> None:
+    missions = hits("Zhurong", "--kind", "mission")
+    assert missions and {h["kind"] for h in missions} == {"mission"}
+    both = hits("Zhurong", "--kind", "mission,statement")
+    assert {h["kind"] for h in both} <= {"mission", "statement"}
