@@ -30,6 +30,9 @@ def text_of(ident: str) -> str:
     (record,) = run_json("show", ident, "--fields", "id,kind")
     (full,) = run_json("show", ident)
     values: list[str] = [record["id"].replace("-", " ")]
+    if full.get("program"):  # the index holds the program's name and aliases too
+        (program,) = run_json("show", full["program"])
+        values += [program["name"], *program["aliases"]]
     for name, value in full.items():
         if name in ("citations", "relations", "sources", "origin"):
             continue

@@ -66,8 +66,18 @@ def open_factbase(files: Sequence[factbase.FactFile], use_cache: bool = True) ->
         records = factbase.load(files)  # raises on a problem: invalid bases are not cached
         conn = _write_cache(path, key, records) if _key(files) == key else None
         if conn is None:
-            conn = compile_records(records, ":memory:")
-    return Database(conn, files)
+            return Database(compile_records(records, ":memory:"), files)
+    return Database(conn, files, path)
+
+
+def discard(database: Database) -> bool:
+    """Remove a cache file found damaged while it was read; False if it was not a cache."""
+    if database.cache is None:
+        return False
+    with contextlib.suppress(OSError):
+        database.conn.close()
+        database.cache.unlink()
+    return True
 
 
 def _key(files: Sequence[factbase.FactFile]) -> str | None:
@@ -256,9 +266,15 @@ def _names(records: factbase.Records) -> Iterable[tuple[str, str, int]]:
 class Database:
     """An open compiled fact base: records come out in their kind's JSON shape."""
 
-    def __init__(self, conn: sqlite3.Connection, files: Sequence[factbase.FactFile]) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        files: Sequence[factbase.FactFile],
+        cache: Path | None = None,
+    ) -> None:
         self.conn = conn
         self.files = tuple(files)
+        self.cache = cache  # the cache file it was opened from, if any
         self._decoders: dict[Kind, list[tuple[str, str]]] = {}
 
     def select(

@@ -8,7 +8,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Process exit codes; documented in README.md ("Exit codes")."""
+    """Process exit codes; documented in docs/exit-codes.md."""
 
     OK = 0
     FAILURE = 1  # output could not be written, or a bug
@@ -85,6 +85,8 @@ class UnknownValueError(SpacefactsError):
         message = f"unknown {what} {value!r}"
         if close:
             message += f"; did you mean {' or '.join(repr(c) for c in close)}?"
+        elif known:
+            message += "."
         if known:
             message += f" Known {what}s: {', '.join(known)}"
         super().__init__(message)

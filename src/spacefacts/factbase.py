@@ -65,7 +65,12 @@ class Records:
 
 
 def today() -> str:
-    """Today's date (local), or $SPACEFACTS_TODAY (YYYY-MM-DD) for tests and reproducible runs."""
+    """Today's date in Beijing time, as the fact base's dates are; or $SPACEFACTS_TODAY
+    (YYYY-MM-DD), for tests and reproducible runs.
+
+    Beijing time, not the local date: on a launch day the record is dated by Beijing's
+    calendar, which is a day ahead of the Americas for part of the day.
+    """
     given = os.environ.get(ENV_TODAY)
     if given:
         try:
@@ -75,7 +80,8 @@ def today() -> str:
             pass
     import datetime as dt
 
-    return dt.date.today().isoformat()
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    return dt.datetime.now(beijing).date().isoformat()
 
 
 def base_file(data: Path | None = None) -> FactFile:

@@ -499,9 +499,15 @@ _WRITERS: dict[Format, Callable[[list[JsonRecord], Sequence[str], Output], str]]
 # --- one record in full --------------------------------------------------------------------
 
 
-def detail(out: Output, kind: str, found: Sequence[JsonRecord]) -> str:
-    """Records shown in full (`show`, `random`): a detail view in table mode."""
-    valid = detail_fields(kind)
+def detail(
+    out: Output, kind: str, found: Sequence[JsonRecord], valid: Sequence[str] | None = None
+) -> str:
+    """Records shown in full (`show`, `random`): a detail view in table mode.
+
+    `valid` widens the fields --fields may name (random: those of every kind it may pick; a
+    field the record does not have is null).
+    """
+    valid = valid or detail_fields(kind)
     chosen = check_fields(kind, out.fields, valid)
     names = chosen if chosen is not None else list(valid)
     if out.serialised:
@@ -544,6 +550,8 @@ def _detail_parts(
 
 def _plain_detail(record: JsonRecord, names: Sequence[str], full: bool) -> str:
     rows, cites, related = _detail_parts(record, names, full)
+    if full and record.get("kind"):
+        rows.insert(0, ("kind", str(record["kind"])))
     label = max((len(n) for n, _ in rows), default=0)
     lines = [f"{n.ljust(label)}  {plain_cell(v)}".rstrip() for n, v in rows]
     if cites:

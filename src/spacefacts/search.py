@@ -4,7 +4,9 @@ The index is one FTS5 table in the compiled database (db.py), built on the first
 that runs that never search do not pay for it. Each searchable record is one row:
 - `head`: its id (hyphens as spaces), title or name, aliases, the kind's name, and the folded
   compact forms of its names ("change5" for "Chang'e-5"); weighted HEAD_WEIGHT in BM25;
-- `body`: summary, text, excerpt, occasion, speaker, achievements, crew, tags.
+- `body`: summary, text, excerpt, achievements, crew: what snippets are cut from;
+- `meta`: speaker, occasion, tags, type, and the program's id, name and aliases (so that
+  中国空间站 finds the station's records); weighted META_WEIGHT.
 The tokenizer is `porter unicode61 remove_diacritics 2`: English stemming ("landed" finds
 "landing"), case and accents ignored, an apostrophe or hyphen between two words
 ("Chang'e-4" is chang, e, 4). Chinese names are indexed as written (嫦娥四号), and found
@@ -21,16 +23,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from spacefacts.db import Database
 from spacefacts.errors import BadValueError
 from spacefacts.model import JsonRecord, Kind, record_date, record_title
-from spacefacts.text import close_matches, fold
+from spacefacts.text import close_matches, fold, fold_words
 
 SEARCH_KINDS = (Kind.milestone, Kind.statement, Kind.mission)
-HEAD_WEIGHT, BODY_WEIGHT = 8.0, 1.0
+HEAD_WEIGHT, BODY_WEIGHT, META_WEIGHT = 8.0, 1.0, 2.0
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use marks around matched words in snippets
 SNIPPET_WORDS = 24
 _WORD = re.compile(r"\w+")
@@ -69,50 +71,42 @@ def _has_index(conn: sqlite3.Connection) -> bool:
 def _build(conn: sqlite3.Connection, database: Database, schema: str) -> None:
     conn.execute(
         f"CREATE VIRTUAL TABLE {schema}.search USING fts5("
-        "head, body, kind UNINDEXED, id UNINDEXED, "
+        "head, body, meta, kind UNINDEXED, id UNINDEXED, "
         "tokenize = 'porter unicode61 remove_diacritics 2')"
     )
     conn.execute(f"CREATE TABLE {schema}.word (word TEXT PRIMARY KEY) WITHOUT ROWID")
     words: set[str] = set()
     rows = []
+    programs = {p["id"]: p for p in database.select(Kind.program)}
     for kind in SEARCH_KINDS:
         for record in database.select(kind):
-            head, body = _texts(kind, record)
-            rows.append((head, body, kind.value, record["id"]))
-            words.update(w for w in _WORD.findall(fold_words(head + " " + body)) if len(w) > 2)
+            head, body, meta = _texts(kind, record, programs)
+            rows.append((head, body, meta, kind.value, record["id"]))
+            words.update(w for w in fold_words(f"{head} {body} {meta}") if len(w) > 2)
     conn.executemany(
-        f"INSERT INTO {schema}.search (head, body, kind, id) VALUES (?, ?, ?, ?)", rows
+        f"INSERT INTO {schema}.search (head, body, meta, kind, id) VALUES (?, ?, ?, ?, ?)", rows
     )
     conn.executemany(f"INSERT INTO {schema}.word VALUES (?)", ((w,) for w in words))
 
 
-def _texts(kind: Kind, record: JsonRecord) -> tuple[str, str]:
-    """(head, body) of one record, as indexed."""
+def _texts(kind: Kind, record: JsonRecord, programs: dict[str, JsonRecord]) -> tuple[str, str, str]:
+    """(head, body, meta) of one record, as indexed."""
     names = [record["id"], record.get("title") or "", record.get("name") or ""]
     names += record.get("aliases") or []
     compact = [fold(n) for n in names if n]
     head = " ".join([*(n.replace("-", " ") for n in names if n), kind.value, *compact])
+    program = programs.get(record.get("program") or "", {})
+    meta = [program.get("id", ""), program.get("name", ""), *program.get("aliases", [])]
     if kind is Kind.statement:
-        parts = [record["text"], record.get("excerpt") or "", record["speaker"]]
-        parts.append(record.get("occasion_name") or "")
+        body = [record["text"], record.get("excerpt") or ""]
+        meta += [record["speaker"], record.get("occasion_name") or ""]
     elif kind is Kind.milestone:
-        parts = [record["summary"], " ".join(record["tags"]), record["program"]]
+        body = [record["summary"]]
+        meta += record["tags"]
     else:
-        parts = [
-            *record["achievements"],
-            *record["crew"],
-            record.get("type") or "",
-            record["program"],
-        ]
-    return head, "\n".join(p for p in parts if p)
-
-
-def fold_words(text: str) -> str:
-    """Text as the word list sees it: lower case, no accents (words still apart)."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+        body = [*record["achievements"], *record["crew"]]
+        meta.append(record.get("type") or "")
+    return head, "; ".join(p for p in body if p), " ".join(p for p in meta if p)
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -161,9 +155,17 @@ def _term(term: list[str]) -> str:
 
 
 def search(
-    database: Database, text: str, kinds: Sequence[Kind] | None = None, limit: int | None = None
+    database: Database,
+    text: str,
+    kinds: Sequence[Kind] | None = None,
+    limit: int | None = None,
+    marked: bool = False,
 ) -> tuple[list[JsonRecord], int]:
-    """Records matching `text`, best first, as `hit` records; and how many matched in all."""
+    """Records matching `text`, best first, as `hit` records; and how many matched in all.
+
+    With `marked`, matched words in snippets are enclosed in MARK_START and MARK_END (for a
+    terminal to highlight them; render removes the marks from every other output).
+    """
     expression = parse(text)
     ensure_index(database)
     wanted = [k.value for k in (kinds or SEARCH_KINDS)]
@@ -176,7 +178,7 @@ def search(
         # A record whose id, name or alias is the whole query comes first ("Chang'e 5",
         # "嫦娥五号": the mission, not "Chang'e-5 T1", which BM25 may favour as shorter).
         sql = (
-            f"SELECT kind, id, bm25(search, {HEAD_WEIGHT}, {BODY_WEIGHT}) AS rank, "
+            f"SELECT kind, id, bm25(search, {HEAD_WEIGHT}, {BODY_WEIGHT}, {META_WEIGHT}) AS rank, "
             f"snippet(search, 1, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_WORDS}) "
             f"FROM search WHERE {where} "
             "ORDER BY id IN (SELECT name.id FROM name WHERE folded = ?) DESC, rank, id"
@@ -187,7 +189,8 @@ def search(
     except sqlite3.OperationalError as err:
         raise BadValueError(f"cannot search for {text!r}: {err}") from None
     hits = []
-    for kind_name, ident, rank, snippet in rows:
+    for kind_name, ident, rank, cut in rows:
+        snippet = " ".join(cut.split())
         found = database.get(ident)
         if found is None:
             continue
@@ -198,7 +201,7 @@ def search(
                 "id": ident,
                 "date": record_date(kind.value, record),
                 "title": record_title(kind.value, record),
-                "snippet": " ".join(snippet.split()),
+                "snippet": snippet if marked else plain_snippet(snippet),
                 "score": round(-rank, 3),
             }
         )
@@ -215,7 +218,7 @@ def suggest(database: Database, text: str, n: int = 3) -> list[str]:
     """Words of the fact base close to the query's unknown words, for "did you mean"."""
     ensure_index(database)
     found: list[str] = []
-    for word in _WORD.findall(fold_words(text)):
+    for word in fold_words(text):
         if len(word) < 3 or _known(database, word):
             continue
         sql = "SELECT word FROM word WHERE length(word) BETWEEN ? AND ? AND substr(word, 1, 1) = ?"
@@ -264,7 +267,3 @@ def parse_kinds(value: str | None) -> list[Kind] | None:
     if not kinds:
         raise BadValueError(f"--kind {value!r} names no kind: give milestone, statement or mission")
     return kinds
-
-
-def words_of(hits: Iterable[JsonRecord]) -> list[str]:  # pragma: no cover - helper for docs
-    return [h["id"] for h in hits]

@@ -178,7 +178,7 @@ def command(
                         print_fields()
                         return None
                     kwargs["out"] = make_output(**options)
-                return func(*args, **kwargs)
+                return _run_once_more_if_the_cache_is_damaged(func, args, kwargs)
             except SpacefactsError as err:
                 report(err)
                 raise typer.Exit(err.exit_code) from None
@@ -201,6 +201,26 @@ def command(
         return func
 
     return decorate
+
+
+def _run_once_more_if_the_cache_is_damaged(
+    func: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any]
+) -> Any:
+    """Run a command; if the cache file turns out damaged, remove it and run it again."""
+    import sqlite3
+
+    try:
+        return func(*args, **kwargs)
+    except sqlite3.DatabaseError as err:
+        current = settings()._database
+        if current is None or not db.discard(current):
+            raise SpacefactsError(f"the compiled fact base failed: {err}") from None
+        say(f"the cache file {current.cache} was damaged ({err}); it is rebuilt")
+        settings()._database = None
+        try:
+            return func(*args, **kwargs)
+        except sqlite3.DatabaseError as again:
+            raise SpacefactsError(f"the compiled fact base failed: {again}") from None
 
 
 def report(err: SpacefactsError) -> None:

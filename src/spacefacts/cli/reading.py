@@ -157,7 +157,8 @@ def search_command(
 
     database = settings().database()
     text = " ".join(words)
-    hits, total = search.search(database, text, search.parse_kinds(kind), limit)
+    marked = out.style.fancy and not out.serialised and out.fields is None
+    hits, total = search.search(database, text, search.parse_kinds(kind), limit, marked)
     if len(hits) < total:
         say(f"showing {len(hits)} of {total} (--limit to see more)")
     emit_records(out, "hit", hits, f"Search: {text}")
@@ -246,20 +247,20 @@ def random_record(
     database = settings().database()
     kinds = search.parse_kinds(kind)
     picked = query.pick(database, kinds, topic, seed)
-    if out.fields is not None:
-        # --fields is checked against every kind that could be picked, not the one picked
-        from spacefacts.model import detail_fields
+    # --fields may name a field of any kind that could be picked: the same command line works
+    # whichever kind the seed picks (a field the record lacks is null)
+    from spacefacts.model import detail_fields
 
-        allowed = set.intersection(
-            *(set(detail_fields(k.value)) for k in kinds or search.SEARCH_KINDS)
-        )
-        render.check_fields("milestone", out.fields, sorted(allowed))
+    possible = kinds or list(search.SEARCH_KINDS)
+    allowed = list(dict.fromkeys(f for k in possible for f in detail_fields(k.value)))
     if picked is None:
+        render.check_fields("milestone", out.fields, allowed)
         say("nothing found")
         if out.serialised:
             emit(out, render.serialise([], out.fields or [], out))
         return
-    emit(out, render.detail(out, picked[0].value, [query.detail(database, *picked)]))
+    found = query.detail(database, *picked)
+    emit(out, render.detail(out, picked[0].value, [found], allowed))
 
 
 @command(
