@@ -329,10 +329,10 @@ def _left_cell(kind: str, names: Sequence[str], record: JsonRecord, style: Style
 
     text = Text()
     for i, name in enumerate(names):
-        value = _cell_text(kind, name, record)
+        value = _cell_text(kind, name, record) or ("–" if i == 0 else "")  # keep the lines apart
         if not value:
             continue
-        if text:
+        if i:
             text.append("\n")
         colour = _NARROW_STYLE.get(name, "") if style.color else ""
         text.append(
