@@ -2,8 +2,9 @@
 
 - The cyclic garbage collector is off for the run: a command's objects are almost all acyclic
   and short-lived, and scanning them again and again frees nothing (docs/performance.md).
-- Output that cannot be written (a full disk, a closed stdout) is one line on stderr and exit
-  1; a closed pipe (`| head`) ends the run quietly; Ctrl-C exits 130, as shells expect.
+- Output that cannot be written (a full disk, a closed stdout, an encoding that cannot show
+  the text) is one line on stderr and exit 1; a closed pipe (`| head`) ends the run quietly
+  with 141 (128 + SIGPIPE); Ctrl-C says so and exits 130, as shells expect.
 - The interpreter leaves with os._exit after flushing, not by freeing every object.
 Only the command does this: importing spacefacts as a library changes nothing.
 """
@@ -30,6 +31,10 @@ def run() -> None:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else FAILURE)
         if isinstance(done.code, str):
             _say(done.code)
+        if code == FAILURE and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            code = PIPE  # click's answer to EPIPE: it wrapped stdout and exits 1
+        elif code == INTERRUPTED:  # Typer turns Ctrl-C into Exit(130), silently
+            _say("spacefacts: interrupted")
     except KeyboardInterrupt:
         _say("spacefacts: interrupted")
         code = INTERRUPTED
@@ -38,8 +43,21 @@ def run() -> None:
     except OSError as err:  # stdout to a full disk, a device that refuses writes
         _say(f"spacefacts: error: cannot write output: {err.strerror or err}")
         code = FAILURE
+    except UnicodeEncodeError as err:  # PYTHONIOENCODING=ascii and Chinese text
+        _say(f"spacefacts: error: cannot write output: {_unencodable(err)}")
+        code = FAILURE
     code = _flush(code)
     os._exit(code)
+
+
+def _unencodable(err: UnicodeEncodeError) -> str:
+    """Which character the output encoding cannot show, and what to do about it."""
+    found = err.object[err.start : err.end][:1] if isinstance(err.object, str) else ""
+    shown = f" U+{ord(found):04X}" if found else ""
+    return (
+        f"the output encoding ({err.encoding}) cannot show the character{shown}; "
+        "set PYTHONIOENCODING=utf-8, or use --json (which escapes it)"
+    )
 
 
 def _flush(code: int) -> int:

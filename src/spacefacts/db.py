@@ -60,7 +60,10 @@ def open_factbase(files: Sequence[factbase.FactFile], use_cache: bool = True) ->
     key = _key(files) if use_cache else None
     if key is None:
         return Database(compile_records(factbase.load(files), ":memory:"), files)
-    path = _cache_path(files)
+    try:
+        path = _cache_path(files)
+    except paths.PathError:  # nowhere to put a cache (no home directory): compile in memory
+        return Database(compile_records(factbase.load(files), ":memory:"), files)
     conn = _open_cached(path, key)
     if conn is None:
         records = factbase.load(files)  # raises on a problem: invalid bases are not cached
@@ -117,12 +120,28 @@ def _open_cached(path: Path, key: str) -> sqlite3.Connection | None:
         return None
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
-        if row is not None and row[0] == key:
+        if row is not None and row[0] == key and _layout_ok(conn):
             return conn
     except sqlite3.Error:
         pass  # not a database, or not ours: compiled again below
     conn.close()
     return None
+
+
+def _layout_ok(conn: sqlite3.Connection) -> bool:
+    """Whether every table has the columns compile_records writes.
+
+    A cache whose key matches but whose tables were changed is compiled again: a missing
+    column would not even fail, SQLite reads a double-quoted unknown name as a string. Reads
+    only the schema (microseconds).
+    """
+    expected = {kind.value: ["seq", *columns(kind)] for kind in Kind}
+    expected |= {"meta": ["key", "value"], "record": ["id", "kind", "seq"]}
+    expected |= {"link": ["source", "target", "field"], "name": ["folded", "id", "rank"]}
+    for table, wanted in expected.items():
+        if [row[1] for row in conn.execute(f"PRAGMA table_info({table})")] != wanted:
+            return False
+    return True
 
 
 def _write_cache(path: Path, key: str, records: factbase.Records) -> sqlite3.Connection | None:
@@ -304,7 +323,10 @@ class Database:
         record: JsonRecord = {}
         for (name, how), value in zip(types, row, strict=True):
             if how == "list":
-                value = json.loads(value) if value else []
+                try:
+                    value = json.loads(value) if value else []
+                except ValueError:  # text no compile wrote: the command rebuilds the cache
+                    raise sqlite3.DatabaseError(f"{kind.value}.{name} is not JSON") from None
             elif how == "bool" and value is not None:
                 value = bool(value)
             record[name] = value

@@ -74,12 +74,13 @@ def data_home() -> Path:
     xdg = _absolute_env("XDG_DATA_HOME")
     if xdg is not None:
         return xdg
+    hint = "set XDG_DATA_HOME, or give --personal"
     if sys.platform == "win32":
         appdata = _absolute_env("APPDATA")
-        return appdata if appdata is not None else _home() / "AppData" / "Roaming"
+        return appdata if appdata is not None else _home(hint) / "AppData" / "Roaming"
     if sys.platform == "darwin":
-        return _home() / "Library" / "Application Support"
-    return _home() / ".local" / "share"
+        return _home(hint) / "Library" / "Application Support"
+    return _home(hint) / ".local" / "share"
 
 
 def cache_dir() -> Path:
@@ -88,7 +89,9 @@ def cache_dir() -> Path:
     if explicit:
         return Path(explicit)
     xdg = _absolute_env("XDG_CACHE_HOME")
-    return (xdg if xdg is not None else _home() / ".cache") / "spacefacts"
+    if xdg is None:
+        xdg = _home(f"set {ENV_CACHE_DIR} or XDG_CACHE_HOME, or use --no-cache") / ".cache"
+    return xdg / "spacefacts"
 
 
 def _absolute_env(name: str) -> Path | None:
@@ -97,13 +100,14 @@ def _absolute_env(name: str) -> Path | None:
     return Path(value) if value and os.path.isabs(value) else None
 
 
-def _home() -> Path:
+def _home(hint: str) -> Path:
+    """The home directory; PathError saying `hint` (what to set instead) when there is none."""
     try:
         home = Path.home()  # RuntimeError or KeyError: no $HOME and no password entry
     except (RuntimeError, KeyError, OSError):
         home = None
     if home is None or not home.is_absolute():
-        raise PathError("cannot find your home directory; set XDG_DATA_HOME or --personal")
+        raise PathError(f"cannot find your home directory: {hint}")
     return home
 
 

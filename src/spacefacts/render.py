@@ -329,7 +329,7 @@ def _left_cell(kind: str, names: Sequence[str], record: JsonRecord, style: Style
 
     text = Text()
     for i, name in enumerate(names):
-        value = _cell_text(kind, name, record) or ("–" if i == 0 else "")  # keep the lines apart
+        value = _cell_text(kind, name, record) or ("-" if i == 0 else "")  # keep the lines apart
         if not value:
             continue
         if i:
@@ -447,13 +447,26 @@ def decade_chart(found: Sequence[JsonRecord], style: Style) -> str:
 def _write_json(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
     import json
 
-    return json.dumps(found, ensure_ascii=out.ascii_json, indent=2) + "\n"
+    return _json_safe(json.dumps(found, ensure_ascii=out.ascii_json, indent=2)) + "\n"
 
 
 def _write_jsonl(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
     import json
 
-    return "".join(json.dumps(r, ensure_ascii=out.ascii_json) + "\n" for r in found)
+    return "".join(_json_safe(json.dumps(r, ensure_ascii=out.ascii_json)) + "\n" for r in found)
+
+
+def _json_safe(text: str) -> str:
+    """JSON with DEL, the C1 controls and the characters that reorder text or end a line
+    (bidi marks and overrides, U+2028, U+2029) as \\u escapes: json.dumps(ensure_ascii=False)
+    writes them raw, and a terminal acts on C1 CSI (U+009B). Still JSON; it parses back to the
+    same values. Outside strings JSON has only ASCII punctuation, so only strings change."""
+    if text.isascii() and "\x7f" not in text:
+        return text
+    import re
+
+    unsafe = "[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+    return re.sub(unsafe, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _csv_value(value: Any) -> str:
@@ -461,6 +474,11 @@ def _csv_value(value: Any) -> str:
 
 
 def _write_csv(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
+    """CSV, a header row first (unless --no-header). Each cell is text.visible'd (control
+    characters as escapes) and then text.csv_safe'd: a cell that begins with "=", "+", "-",
+    "@", a tab or a carriage return gets a leading single quote ("=1+1" -> "'=1+1", "-2" ->
+    "'-2"), as OWASP recommends against formula injection when the file opens in a
+    spreadsheet. The csv module does the quoting."""
     import csv
     import io
 

@@ -101,50 +101,62 @@ def _sqlite(records: factbase.Records, output: str | None) -> None:
 def _ics(
     records: factbase.Records, kinds: list[Kind], programs: list[str], output: str | None
 ) -> None:
+    """Day-dated records as yearly all-day events; the others are counted on stderr."""
     import datetime as dt
 
-    from spacefacts import ics
-    from spacefacts.model import date_parts, record_title
+    from spacefacts import ics, query
+    from spacefacts.model import date_parts, record_date, record_title
     from spacefacts.render import citation
 
-    chosen = kinds or [Kind.milestone, Kind.mission]
+    dated = (Kind.milestone, Kind.mission, Kind.statement, Kind.occasion)
+    for kind in kinds:
+        if kind not in dated:
+            held = ", ".join(k.table for k in dated[:-1]) + f" and {dated[-1].table}"
+            raise BadValueError(f"--kind {kind.value}: a calendar holds {held}")
+    # names and aliases as every other command takes them, from the whole fact base
+    wanted = {query.find_program(settings().database(), p) for p in programs}
     sources = {s["id"]: s for s in records[Kind.source]}
-    wanted = set(programs)
+    names = {p["id"]: p["name"].partition(" (")[0] for p in records[Kind.program]}
     events: list[ics.Event] = []
-    skipped = 0
-    for kind in chosen:
-        column = "launch_date" if kind is Kind.mission else "date"
+    left_out = {"dated to a month or a year": 0, "planned": 0, "cancelled": 0, "undated": 0}
+    for kind in kinds or [Kind.milestone, Kind.mission]:
         for record in records[kind]:
             program = record.get("program")
             if wanted and program not in wanted:
                 continue
-            date = record.get(column)
-            parts = date_parts(date) if date else (0, None, None)
-            if parts[2] is None or parts[1] is None or record.get("status") == "planned":
-                skipped += 1
-                continue
-            cited = [sources[s] for s in record.get("sources") or [] if s in sources]
-            summary = (
-                record.get("summary")
-                or record.get("text")
-                or "; ".join(record.get("achievements") or [])
-            )
-            lines = [summary, *(f"Source: {citation(s)}" for s in cited)]
-            url = next((s.get("url") for s in cited if s.get("url")), None)
-            events.append(
-                ics.Event(
-                    uid=f"{kind.value}-{record['id']}",
-                    date=(parts[0], parts[1], parts[2]),
-                    summary=record_title(kind.value, record),
-                    description="\n".join(line for line in lines if line),
-                    categories=(program,) if program else (),
-                    url=url,
+            date = record_date(kind.value, record)
+            year, month, day = date_parts(date) if date else (0, None, None)
+            status = record.get("status")
+            if status in ("planned", "cancelled"):  # a failed launch still has its anniversary
+                left_out[status] += 1
+            elif not date:
+                left_out["undated"] += 1
+            elif month is None or day is None:
+                left_out["dated to a month or a year"] += 1
+            else:
+                cited = [sources[s] for s in record.get("sources") or [] if s in sources]
+                about = record.get("summary") or record.get("text") or record.get("name")
+                if kind is Kind.mission:
+                    about = "; ".join(record.get("achievements") or []) or about
+                lines = [about, *(f"Source: {citation(s)}" for s in cited)]
+                events.append(
+                    ics.Event(
+                        uid=f"{kind.value}-{record['id']}",
+                        date=(year, month, day),
+                        summary=record_title(kind.value, record),
+                        description="\n".join(str(line) for line in lines if line),
+                        categories=(str(names.get(program, program)),) if program else (),
+                        url=next((s["url"] for s in cited if s.get("url")), None),
+                    )
                 )
-            )
+    skipped = ", ".join(f"{n} {why}" for why, n in left_out.items() if n)
+    tail = f"; left out: {skipped}" if skipped else ""
+    if not events:  # RFC 5545 wants at least one component: write no empty calendar
+        say(f"no calendar written: no record dated to the day{tail}")
+        return
     stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # stable output: same file, same bytes
     write_output(output, ics.calendar(events, stamp=stamp))
-    left_out = f"{skipped} records left out (not dated to the day, or planned)"
-    say(f"{len(events)} calendar events; {left_out}")
+    say(f"{len(events)} calendar events{tail}")
 
 
 __all__ = ["JsonRecord", "run"]

@@ -109,15 +109,15 @@ def write_output(target: str | None, text: str | bytes, check_loaded: bool = Tru
     A file that is one of the loaded fact files is refused (export checks its own case first).
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
-    if target is None or target == "-":
-        sys.stdout.flush()
-        _write_fd(1, data, "standard output")
+    fd = 1 if target is None else paths.output_descriptor(target)
+    if fd == 1:  # "-", /dev/stdout: written in place, never opened (that would truncate a log)
+        _write_stdout(data)
         return
-    fd = paths.output_descriptor(target)
     if fd is not None:
         sys.stdout.flush()
-        _write_fd(fd, data, target)
+        _write_fd(fd, data, str(target))
         return
+    assert target is not None
     path = Path(target)
     if check_loaded and any(paths.same_file(path, f.path) for f in settings().files()):
         raise WriteError(
@@ -125,9 +125,15 @@ def write_output(target: str | None, text: str | bytes, check_loaded: bool = Tru
         )
     if paths.is_special_output(path):
         try:
+            # O_NONBLOCK: a FIFO nobody reads fails at once (ENXIO) instead of waiting forever
             out = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         except OSError as err:
-            raise WriteError(f"cannot write {target}: {err.strerror or err}") from None
+            import errno
+
+            reason = err.strerror or str(err)
+            if err.errno == errno.ENXIO:
+                reason = "it is a FIFO that no process is reading"
+            raise WriteError(f"cannot write {target}: {reason}") from None
         try:
             os.set_blocking(out, True)
             _write_fd(out, data, target)
@@ -136,6 +142,18 @@ def write_output(target: str | None, text: str | bytes, check_loaded: bool = Tru
         return
     paths.write_atomic(path, data)
     say(f"wrote {target}")
+
+
+def _write_stdout(data: bytes) -> None:
+    """Bytes on standard output, after any text already written there."""
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        raise WriteError(f"cannot write standard output: {err.strerror or err}") from None
 
 
 def _write_fd(fd: int, data: bytes, name: str) -> None:

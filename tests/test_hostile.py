@@ -1,0 +1,801 @@
+"""Hostile input never wins (issue 10): nothing lost, no hang, no injected terminal codes, no
+traceback. One test (or one parametrised family) per class of the issue.
+
+Most run the real command in a subprocess, with a timeout, so that a hang fails the test
+instead of stopping the suite. Fact files are made here with tomli-w, so any text (control
+characters, brackets, formula prefixes) can be put in them.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import fcntl
+import io
+import json
+import os
+import re
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+
+from conftest import run
+
+TIMEOUT = 60  # seconds; every command here ends in well under one
+SCHEMA_VERSION = 2
+STATEMENT_EXTRA: dict[str, Any] = {}  # fields a statement needs besides the ones below
+
+# A terminal's worst day: clear screen, set the window title (OSC ... BEL), a C1 CSI, a bell,
+# NUL, DEL, and a right-to-left override that would reorder what follows.
+HOSTILE = "a\x1b[2Jb\x1b]0;pwned\x07c\x9b31md\x07e\x00f\x7fg\u202eh"
+MARKUP = [
+    "It [the probe] has landed [sic]",
+    "[bold]x[/bold]",
+    "[link=http://e]y[/link]",
+    "unbalanced [/] closing tag",
+]
+SGR = re.compile(r"\x1b\[[0-9;]*m")  # the colour codes rich itself writes
+SPACEFACTS = [sys.executable, "-m", "spacefacts"]
+# Shells complete through the console script: its name decides the completion variable.
+SCRIPT = Path(sys.executable).with_name("spacefacts")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def fact_file(
+    path: Path,
+    *,
+    title: str = "Chang'e-4 lands on the far side",
+    summary: str = "The first soft landing on the far side of the Moon.",
+    text: str = "Space is for everyone.",
+    speaker: str = "A. Speaker",
+    source_title: str = "A source",
+    publisher: str = "A publisher",
+) -> Path:
+    """A small valid fact file: a source, a topic, a program, a milestone, a statement."""
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "sources": [{"id": "src", "title": source_title, "publisher": publisher}],
+        "topics": [{"id": "peace", "description": "Peace."}],
+        "programs": [{"id": "change", "name": "Chang'e", "aliases": ["嫦娥工程"]}],
+        "milestones": [
+            {
+                "id": "m1",
+                "date": "2019-01-03",
+                "title": title,
+                "summary": summary,
+                "program": "change",
+                "sources": ["src"],
+            }
+        ],
+        "statements": [
+            {
+                "id": "s1",
+                "text": text,
+                "speaker": speaker,
+                "topics": ["peace"],
+                "verbatim": True,
+                "sources": ["src"],
+                **STATEMENT_EXTRA,
+            }
+        ],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tomli_w.dumps(doc), encoding="utf-8")
+    return path
+
+
+def cli(
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = TIMEOUT,
+    stdout: Any = subprocess.PIPE,
+    shell_redirect: str = "",
+    program: list[str] = SPACEFACTS,
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m spacefacts ARGS` with a timeout; never a traceback on stderr."""
+    command = [*program, *args]
+    if shell_redirect:  # e.g. ">&-": the shell closes stdout before starting the command
+        command = ["sh", "-c", f'exec "$@" {shell_redirect}', "sh", *command]
+    full_env = {**os.environ, "COLUMNS": "250", "PYTHONIOENCODING": "utf-8", **(env or {})}
+    try:
+        result = subprocess.run(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            env=full_env,
+            timeout=timeout,
+            text=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"spacefacts {' '.join(args)} did not end within {timeout} s")
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def raw_controls(text: str, keep: str = "\n") -> list[str]:
+    """The characters of `text` that a terminal would act on: C0, DEL, C1, bidi overrides."""
+    return [
+        c
+        for c in text
+        if (ord(c) < 0x20 and c not in keep) or 0x7F <= ord(c) < 0xA0 or c in "\u202e\u2066"
+    ]
+
+
+def measured(
+    command: list[str], env: dict[str, str], timeout: float = 20
+) -> tuple[int, str, str, int]:
+    """Run `command`: its exit code, stdout, stderr and peak resident size in bytes.
+
+    The size is the child's own (os.wait4), to tell "read /dev/zero into memory until the
+    limit" from "refused at once".
+    """
+    process = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", **env},
+    )  # fmt: skip
+    streams: dict[str, bytes] = {}
+
+    def drain(name: str, stream: Any) -> None:
+        streams[name] = stream.read()
+
+    readers = [
+        threading.Thread(target=drain, args=(n, s), daemon=True)
+        for n, s in (("out", process.stdout), ("err", process.stderr))
+    ]
+    for reader in readers:
+        reader.start()
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            process.kill()
+            os.wait4(process.pid, 0)
+            pytest.fail(f"{' '.join(command)} did not end within {timeout} s")
+        time.sleep(0.02)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    for reader in readers:
+        reader.join(5)
+    out, err = (streams.get(n, b"").decode("utf-8", "replace") for n in ("out", "err"))
+    assert "Traceback" not in err, err
+    return process.returncode, out, err, usage.ru_maxrss * 1024  # Linux: KiB
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return fact_file(tmp_path / "data" / "facts.toml")
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "fifo"
+    os.mkfifo(path)
+    return path
+
+
+def device(tmp_path: Path, name: str, major: int, minor: int) -> Path:
+    """A character device of our own (a copy of /dev/null or /dev/full), or skip.
+
+    A private node, so that code which would replace its output file replaces this one, never
+    the system's /dev/null.
+    """
+    path = tmp_path / name
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(major, minor))
+    except (PermissionError, OSError) as err:
+        pytest.skip(f"cannot make a device node here: {err}")
+    return path
+
+
+@pytest.fixture
+def held_lock(tmp_path: Path) -> Iterator[Path]:
+    """Another process's lock on tmp_path/real/facts.toml (held by this test process)."""
+    real = tmp_path / "real" / "facts.toml"
+    real.parent.mkdir()
+    fd = os.open(real.with_name("facts.toml.lock"), os.O_RDWR | os.O_CREAT, 0o666)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield real
+    finally:
+        os.close(fd)
+
+
+def add_source(data: Path, personal: Path, ident: str, **env: str) -> Any:
+    args = ["--data", str(data), "--personal", str(personal), "add", "source", "--id", ident]
+    return cli(*args, "--title", f"Notes {ident}", "--publisher", "Me", env=env)
+
+
+def ids_in(path: Path) -> list[str]:
+    import tomllib
+
+    document = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [r["id"] for table in document.values() if isinstance(table, list) for r in table]
+
+
+# --- data loss -----------------------------------------------------------------------------
+
+
+def test_add_through_a_symlinked_personal_file_locks_and_cleans_beside_the_real_file(
+    tmp_path: Path, data: Path
+) -> None:
+    real = tmp_path / "dotfiles" / "facts.toml"
+    link = tmp_path / "home" / "facts.toml"
+    real.parent.mkdir()
+    link.parent.mkdir()
+    link.symlink_to(real)
+    assert add_source(data, real, "mine-a").returncode == 0
+    assert add_source(data, link, "mine-b").returncode == 0
+    assert ids_in(real) == ["mine-a", "mine-b"]  # both writers reached the same file
+    assert link.is_symlink()  # the link is kept, the file it points to replaced
+    assert (real.parent / "facts.toml.lock").exists()
+    assert not (link.parent / "facts.toml.lock").exists()
+
+    # A stale temporary beside the real file is ours to clean; one beside the link is not.
+    stale = real.parent / ".facts.toml.abcd1234.tmp"
+    other = link.parent / ".facts.toml.abcd1234.tmp"
+    stale.write_text("half a write")
+    other.write_text("not ours")
+    assert add_source(data, link, "mine-c").returncode == 0
+    assert not stale.exists()
+    assert other.read_text() == "not ours"
+
+    # A writer through the real path holds the lock: a writer through the link waits for it.
+    fd = os.open(real.with_name("facts.toml.lock"), os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        before = real.read_bytes()
+        result = add_source(data, link, "mine-d", SPACEFACTS_LOCK_TIMEOUT="0.3")
+    finally:
+        os.close(fd)
+    assert result.returncode == 4, result.stderr
+    assert real.read_bytes() == before
+
+
+def test_export_to_dev_stdout_appends_to_the_log_it_is_redirected_to(
+    tmp_path: Path, data: Path
+) -> None:
+    log = tmp_path / "run.log"
+    log.write_text("earlier log line\n")
+    with log.open("a") as stream:
+        result = cli("--data", str(data), "export", "--output", "/dev/stdout", stdout=stream)
+    assert result.returncode == 0, result.stderr
+    text = log.read_text()
+    assert text.startswith("earlier log line\n# spacefacts fact file")
+    assert 'id = "m1"' in text
+    assert stat.S_ISREG(log.stat().st_mode)
+
+
+def test_export_to_a_fifo_without_a_reader_fails_at_once(data: Path, fifo: Path) -> None:
+    result = cli("--data", str(data), "export", "--output", str(fifo), timeout=20)
+    assert result.returncode == 4
+    assert "FIFO" in result.stderr and "reading" in result.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a FIFO: never replaced
+
+
+def test_export_to_a_fifo_with_a_reader_writes_into_it(data: Path, fifo: Path) -> None:
+    got: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as stream:  # blocks until the writer opens it
+            got.append(stream.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    time.sleep(0.2)
+    result = cli("--data", str(data), "export", "--output", str(fifo), timeout=20)
+    reader.join(10)
+    assert result.returncode == 0, result.stderr
+    assert got and b'id = "m1"' in got[0]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_export_to_a_full_device_is_an_error_and_keeps_the_device(
+    tmp_path: Path, data: Path
+) -> None:
+    full = device(tmp_path, "full", 1, 7)
+    result = cli("--data", str(data), "export", "--output", str(full))
+    assert result.returncode in (1, 4)
+    assert "No space left on device" in result.stderr
+    assert stat.S_ISCHR(full.stat().st_mode)
+
+
+def test_export_to_a_null_device_writes_in_place(tmp_path: Path, data: Path) -> None:
+    null = device(tmp_path, "null", 1, 3)
+    result = cli("--data", str(data), "export", "--output", str(null))
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISCHR(null.stat().st_mode)
+
+
+def test_export_onto_a_directory_is_refused(tmp_path: Path, data: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("kept")
+    result = cli("--data", str(data), "export", "--output", str(folder))
+    assert result.returncode == 4
+    assert "directory" in result.stderr
+    assert (folder / "keep.txt").read_text() == "kept"
+
+
+def test_export_onto_a_loaded_fact_file_only_when_it_stays_valid(
+    tmp_path: Path, data: Path
+) -> None:
+    before = data.read_bytes()
+    as_json = cli("--data", str(data), "export", "--format", "json", "--output", str(data))
+    assert as_json.returncode == 4
+    assert "fact file in use" in as_json.stderr
+    assert data.read_bytes() == before  # JSON over the TOML it loads: refused, untouched
+
+    again = cli("--data", str(data), "export", "--output", str(data))
+    assert again.returncode == 0, again.stderr  # the same records as TOML: still valid
+    assert cli("--data", str(data), "validate").returncode == 0
+
+    personal = tmp_path / "personal.toml"
+    assert add_source(data, personal, "mine").returncode == 0
+    mine = personal.read_bytes()
+    base = ["--data", str(data), "--personal", str(personal), "export", "--output"]
+    everything = cli(*base, str(personal))
+    assert everything.returncode == 4  # the base records again in the personal file: invalid
+    assert personal.read_bytes() == mine
+    only_mine = cli(*base, str(personal), "--only", "personal")
+    assert only_mine.returncode == 0, only_mine.stderr
+    valid = cli("--data", str(data), "--personal", str(personal), "validate")
+    assert valid.returncode == 0, valid.stderr
+
+
+# --- hangs ---------------------------------------------------------------------------------
+
+SPECIAL = ["fifo", "/dev/zero", "/dev/urandom"]
+
+
+def _special(name: str, fifo: Path) -> str:
+    return str(fifo) if name == "fifo" else name
+
+
+@pytest.mark.parametrize("name", SPECIAL)
+@pytest.mark.parametrize("where", ["--data", "--personal", "validate"])
+def test_a_fifo_or_endless_device_as_a_fact_file_is_refused_at_once(
+    name: str, where: str, fifo: Path
+) -> None:
+    path = _special(name, fifo)
+    args = ["validate", path] if where == "validate" else [where, path, "timeline"]
+    code, out, err, memory = measured([*SPACEFACTS, *args], {})
+    assert code == 3
+    assert memory < 200 * 1024 * 1024  # nothing was read from /dev/zero
+    kind = "a FIFO" if name == "fifo" else "a device"
+    assert f"{path}: is {kind}, not a fact file" in err + out
+
+
+@pytest.mark.skipif(not SCRIPT.exists(), reason="no console script beside the interpreter")
+@pytest.mark.parametrize("name", SPECIAL)
+@pytest.mark.parametrize("where", ["--data", "--personal"])
+def test_completion_with_a_fifo_or_endless_device_ends_quietly(
+    name: str, where: str, fifo: Path
+) -> None:
+    path = _special(name, fifo)
+    env = {
+        "_SPACEFACTS_COMPLETE": "complete_bash",
+        "COMP_WORDS": f"spacefacts {where} {path} show ch",
+        "COMP_CWORD": "4",
+    }
+    code, out, _, memory = measured([str(SCRIPT)], env)
+    assert code == 0
+    assert out.split() == []  # nothing offered, nothing hangs, nothing crashes
+    assert memory < 200 * 1024 * 1024  # and nothing was read from /dev/zero
+
+
+@pytest.mark.skipif(not SCRIPT.exists(), reason="no console script beside the interpreter")
+def test_completion_still_offers_ids(data: Path) -> None:
+    env = {
+        "_SPACEFACTS_COMPLETE": "complete_bash",
+        "COMP_WORDS": f"spacefacts --data {data} show m",
+        "COMP_CWORD": "4",
+    }
+    assert "m1" in cli(env=env, program=[str(SCRIPT)]).stdout.split()
+
+
+def test_add_waits_for_a_held_lock_then_gives_up_with_exit_4(data: Path, held_lock: Path) -> None:
+    fact_file(held_lock)  # an existing personal file, to be left as it is
+    before = held_lock.read_bytes()
+    started = time.monotonic()
+    result = add_source(data, held_lock, "mine", SPACEFACTS_LOCK_TIMEOUT="0.5")
+    assert time.monotonic() - started < 30
+    assert result.returncode == 4
+    assert "waiting for another spacefacts" in result.stderr
+    assert "timed out after 0.5 s" in result.stderr and "not changed" in result.stderr
+    assert held_lock.read_bytes() == before
+
+
+def test_ctrl_c_while_waiting_for_the_lock_exits_130(data: Path, held_lock: Path) -> None:
+    args = ["--data", str(data), "--personal", str(held_lock), "add", "source"]
+    args += ["--title", "T", "--publisher", "P"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "spacefacts", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "SPACEFACTS_LOCK_TIMEOUT": "60"},
+    )
+    try:
+        assert process.stderr is not None
+        first = _readline(process.stderr, 20)
+        assert b"waiting" in first
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130
+    assert b"interrupted" in rest and b"Traceback" not in rest
+    assert not held_lock.exists()  # nothing was written
+
+
+def _readline(stream: Any, timeout: float) -> bytes:
+    found: list[bytes] = []
+    reader = threading.Thread(target=lambda: found.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if not found:
+        pytest.fail(f"nothing on stderr within {timeout} s")
+    return found[0]
+
+
+# --- terminal and spreadsheet injection ----------------------------------------------------
+
+
+def _outputs(data: Path, *args: str, color: bool) -> str:
+    env = {"FORCE_COLOR": "1"} if color else {}
+    result = cli("--data", str(data), *args, env=env)
+    assert result.returncode == 0, result.stderr
+    return SGR.sub("", result.stdout) if color else result.stdout
+
+
+@pytest.mark.parametrize("markup", MARKUP)
+def test_markup_in_fact_text_is_shown_as_written(tmp_path: Path, markup: str) -> None:
+    data = fact_file(tmp_path / "facts.toml", title=markup, text=markup)
+    for color in (False, True):
+        for args in (["timeline"], ["quote"], ["show", "m1"], ["show", "s1"]):
+            assert markup in _outputs(data, *args, color=color), (args, color)
+    for fmt in ("csv", "markdown"):
+        assert markup in _outputs(data, "timeline", "--format", fmt, color=False)
+        assert markup in _outputs(data, "quote", "--format", fmt, color=False)
+    rows = list(csv.reader(io.StringIO(_outputs(data, "timeline", "--format", "csv", color=False))))
+    assert rows[1][rows[0].index("title")] == markup
+
+
+COMMANDS = [["timeline"], ["quote"], ["show", "m1"], ["show", "s1"], ["sources"]]
+
+
+@pytest.mark.parametrize("color", [False, True], ids=["plain", "rich"])
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_control_characters_in_tables_and_show_are_made_visible(
+    tmp_path: Path, args: list[str], color: bool
+) -> None:
+    data = fact_file(
+        tmp_path / "facts.toml", title=HOSTILE, summary=HOSTILE, text=HOSTILE,
+        speaker=HOSTILE, source_title=HOSTILE,
+    )  # fmt: skip
+    out = _outputs(data, *args, color=color)
+    assert raw_controls(out) == []
+    assert "\\x1b[2J" in out and "\\x9b31m" in out and "\\u202e" in out
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown"])
+@pytest.mark.parametrize("command", ["timeline", "quote", "sources"])
+def test_control_characters_in_csv_and_markdown_are_made_visible(
+    tmp_path: Path, fmt: str, command: str
+) -> None:
+    data = fact_file(tmp_path / "facts.toml", title=HOSTILE, text=HOSTILE, source_title=HOSTILE)
+    out = _outputs(data, command, "--format", fmt, color=False)
+    assert raw_controls(out) == []
+    assert "x1b[2J" in out
+
+
+def test_json_keeps_the_exact_text(tmp_path: Path) -> None:
+    data = fact_file(tmp_path / "facts.toml", title=HOSTILE, text=HOSTILE)
+    for fmt in ("json", "jsonl"):
+        out = _outputs(data, "timeline", "--format", fmt, color=False)
+        assert "\x1b" not in out  # JSON escapes control characters itself
+        assert not [c for c in out if 0x7F <= ord(c) < 0xA0 or c == "\u202e"]  # and C1, bidi
+        record = json.loads(out)[0] if fmt == "json" else json.loads(out.splitlines()[0])
+        assert record["title"] == HOSTILE
+
+
+def test_control_characters_in_validate_and_error_messages_are_made_visible(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text(
+        tomli_w.dumps(
+            {
+                "schema_version": SCHEMA_VERSION,
+                "sources": [{"id": "bad\x1b[2J", "title": "t", "publisher": "p", "k\x9b": 1}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = cli("validate", str(broken))
+    assert result.returncode == 3
+    assert "bad\\x1b[2J" in result.stdout and "k\\x9b" in result.stdout
+    assert raw_controls(result.stdout + result.stderr) == []
+
+    for args in (
+        ["show", "x\x1b]0;pwned\x07"],
+        ["--data", str(tmp_path / "x\x1b[2J.toml"), "timeline"],
+        ["timeline", "--program", "\x1b[2J"],
+        ["timeline", "--fields", "id,\x1b[2J"],
+    ):
+        result = cli(*args)
+        assert result.returncode in (2, 3), (args, result.stderr)
+        assert "\\x1b" in result.stderr, (args, result.stderr)
+        assert raw_controls(result.stderr) == [], args
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:
+    data = fact_file(
+        tmp_path / "facts.toml", title="@SUM(A1:A9)", summary="=1+1", text="+cmd|' /C calc'!A0",
+        speaker="-2+3", publisher="=HYPERLINK(\"http://e\")",
+    )  # fmt: skip
+    outputs = [
+        _outputs(data, "timeline", "--format", "csv", color=False),
+        _outputs(data, "quote", "--format", "csv", color=False),
+        _outputs(data, "sources", "--format", "csv", color=False),
+    ]
+    exported = tmp_path / "milestones.csv"
+    args = ["--data", str(data), "export", "--format", "csv", "--kind", "milestone"]
+    assert cli(*args, "--output", str(exported)).returncode == 0
+    outputs.append(exported.read_text(encoding="utf-8"))
+    cells = [c for out in outputs for row in csv.reader(io.StringIO(out)) for c in row]
+    assert [c for c in cells if c[:1] in ("=", "+", "-", "@")] == []
+    for value in ("@SUM(A1:A9)", "=1+1", "+cmd|' /C calc'!A0", "-2+3"):
+        assert "'" + value in cells  # kept, behind a quote that makes it text
+
+
+# --- output that cannot be written ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args", [["timeline"], ["timeline", "--json"], ["export"], ["--help"], ["--version"]],
+    ids=" ".join,
+)  # fmt: skip
+@pytest.mark.parametrize("target", ["dev-full", "closed"])
+def test_output_that_cannot_be_written_is_one_line_and_a_failure(
+    args: list[str], target: str, data: Path
+) -> None:
+    if target == "closed":
+        result = cli("--data", str(data), *args, shell_redirect=">&-")
+    else:
+        with open("/dev/full", "w") as full:
+            result = cli("--data", str(data), *args, stdout=full)
+    assert result.returncode in (1, 4)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    reason = "standard output is closed" if target == "closed" else "No space left on device"
+    assert lines[0].startswith("spacefacts: error: ") and reason in lines[0]
+
+
+def test_a_closed_pipe_ends_quietly_with_141(data: Path) -> None:
+    # The reader closes its end first; the writer's exit status is echoed after the pipe.
+    script = '"$0" -m spacefacts --data "$1" export | (exec 0<&-; sleep 1); echo "${PIPESTATUS[0]}"'
+    result = subprocess.run(
+        ["bash", "-c", script, sys.executable, str(data)],
+        capture_output=True, text=True, timeout=TIMEOUT, env=os.environ,
+    )  # fmt: skip
+    assert result.stdout == "141\n"
+    assert result.stderr == ""
+
+
+# --- bad values, bad paths, bad environments -----------------------------------------------
+
+
+@pytest.mark.parametrize("fields", ["", ",", " , ,, "])
+def test_empty_fields_is_a_usage_error(fields: str) -> None:
+    result = run("timeline", "--fields", fields, code=2)
+    assert "--fields names no field" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["timeline"], ["quote"], ["search", "moon"]])
+@pytest.mark.parametrize("limit", ["99999999999999999999", "-1"])
+def test_an_absurd_limit_is_a_usage_error(command: list[str], limit: str) -> None:
+    result = run(*command, "--limit", limit, code=2)
+    assert "--limit" in result.stderr and "range" in result.stderr
+
+
+def test_a_personal_symlink_loop_is_an_error_not_an_empty_file(tmp_path: Path) -> None:
+    loop = tmp_path / "facts.toml"
+    loop.symlink_to(tmp_path / "other.toml")
+    (tmp_path / "other.toml").symlink_to(loop)
+    result = run("--personal", str(loop), "timeline", code=3)
+    assert f"{loop}: symbolic link loop" in result.stderr
+
+
+def test_a_personal_path_too_long_is_an_error(tmp_path: Path) -> None:
+    long = tmp_path / ("x" * 300) / "facts.toml"
+    result = run("--personal", str(long), "timeline", code=3)
+    assert "name too long" in result.stderr
+
+
+def _refuse(monkeypatch: pytest.MonkeyPatch, name: str, path: Path) -> None:
+    """os.<name>(path) fails with EACCES (tests run as root, who may read anything)."""
+    real = getattr(os, name)
+
+    def refused(target: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(target) == str(path):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(os, name, refused)
+
+
+def test_a_personal_path_that_cannot_be_checked_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    personal = tmp_path / "locked" / "facts.toml"
+    _refuse(monkeypatch, "stat", personal)
+    result = run("--personal", str(personal), "timeline", code=3)
+    assert f"{personal}: permission denied" in result.stderr
+
+
+def test_an_unreadable_data_file_exits_3(
+    tmp_path: Path, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _refuse(monkeypatch, "open", data)
+    result = run("--data", str(data), "timeline", code=3)
+    assert f"{data}: permission denied" in result.stderr
+
+
+def test_a_directory_as_data_exits_3(tmp_path: Path) -> None:
+    result = run("--data", str(tmp_path), "timeline", code=3)
+    assert f"{tmp_path}: is a directory, not a fact file" in result.stderr
+
+
+def test_no_home_directory_is_a_clear_message(
+    tmp_path: Path, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    for name in ("HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "SPACEFACTS_PERSONAL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(Path, "home", no_home)
+    result = run("--data", str(data), "timeline", code=3)
+    assert "cannot find your home directory" in result.stderr
+    assert "XDG_DATA_HOME" in result.stderr
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert run("--data", str(data), "timeline", "--json").stdout.count('"id"') == 1
+    monkeypatch.delenv("SPACEFACTS_CACHE_DIR")  # nowhere for a cache: compiled in memory
+    assert '"m1"' in run("--data", str(data), "timeline", "--json").stdout
+    assert '"m1"' in run("--data", str(data), "--no-cache", "timeline", "--json").stdout
+
+
+def test_arguments_that_are_not_utf8_are_a_usage_error() -> None:
+    result = subprocess.run(
+        [os.fsencode(sys.executable), b"-m", b"spacefacts", b"search", b"caf\xe9"],
+        capture_output=True, timeout=TIMEOUT, env=os.environ,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == b"spacefacts: error: argument 2 is not valid UTF-8\n"
+
+
+def test_an_ascii_output_encoding_gives_escaped_json_or_a_clear_message(tmp_path: Path) -> None:
+    data = fact_file(tmp_path / "facts.toml", title="嫦娥四号 lands")
+    ascii_env = {"PYTHONIOENCODING": "ascii"}
+    as_json = cli("--data", str(data), "timeline", "--json", env=ascii_env)
+    assert as_json.returncode == 0
+    assert as_json.stdout.isascii() and "\\u5ae6" in as_json.stdout
+    assert json.loads(as_json.stdout)[0]["title"] == "嫦娥四号 lands"
+    for args in (["timeline"], ["show", "m1"], ["timeline", "--format", "csv"]):
+        result = cli("--data", str(data), *args, env=ascii_env)
+        assert result.returncode == 1
+        assert result.stderr.startswith("spacefacts: error: cannot write output: ")
+        assert "(ascii)" in result.stderr and "U+5AE6" in result.stderr
+
+
+def _cache_file(data: Path) -> Path:
+    assert cli("--data", str(data), "timeline", "--json").returncode == 0
+    (found,) = Path(os.environ["SPACEFACTS_CACHE_DIR"]).glob("facts-*.sqlite")
+    return found
+
+
+def _timeline_ids(data: Path) -> list[str]:
+    result = cli("--data", str(data), "timeline", "--json")
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert [r["title"] for r in records] == ["Chang'e-4 lands on the far side"]
+    assert [r["sources"] for r in records] == [["src"]]
+    return [r["id"] for r in records]
+
+
+def test_a_cache_file_of_garbage_is_rebuilt(data: Path) -> None:
+    cache = _cache_file(data)
+    cache.write_bytes(os.urandom(8192))
+    assert _timeline_ids(data) == ["m1"]
+
+
+def test_a_cache_database_of_another_layout_is_rebuilt(data: Path) -> None:
+    cache = _cache_file(data)
+    cache.unlink()
+    with sqlite3.connect(cache) as conn:
+        conn.execute("CREATE TABLE milestone (x)")
+    assert _timeline_ids(data) == ["m1"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "DROP TABLE milestone",
+        "ALTER TABLE milestone DROP COLUMN title",
+        "UPDATE milestone SET sources = '[not json'",
+    ],
+)
+def test_a_cache_whose_key_matches_but_content_is_damaged_is_never_a_traceback(
+    data: Path, damage: str
+) -> None:
+    cache = _cache_file(data)
+    with sqlite3.connect(cache) as conn:
+        conn.execute(damage)
+    result = cli("--data", str(data), "timeline", "--json")
+    if result.returncode == 0:  # rebuilt at once
+        assert result.stdout == cli("--data", str(data), "--no-cache", "timeline", "--json").stdout
+    else:  # or a clear message, and the next run is right
+        assert result.returncode == 3
+        assert "cache" in result.stderr and result.stdout == ""
+        assert _timeline_ids(data) == ["m1"]
+
+
+def test_a_stale_cache_temporary_is_removed(data: Path) -> None:
+    cache = _cache_file(data)
+    stale = cache.with_name(f".{cache.name}.k3j4h5g6.tmp")
+    fresh = cache.with_name(f".{cache.name}.a1b2c3d4.tmp")
+    stale.write_bytes(b"half a database")
+    fresh.write_bytes(b"another process writing now")
+    hour_ago = time.time() - 3600
+    os.utime(stale, (hour_ago, hour_ago))
+    data.write_text(data.read_text() + "\n# changed: the cache is compiled again\n")
+    assert _timeline_ids(data) == ["m1"]
+    assert not stale.exists()
+    assert fresh.exists()  # younger than a minute: perhaps a live writer's
+
+
+# --- search, exit codes, file formats ------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!!", "'\"-"])
+def test_an_empty_quote_search_is_the_same_usage_error_as_search(text: str) -> None:
+    quoted = run("quote", "--search", text, code=2)
+    searched = run("search", text, code=2)
+    assert quoted.stdout == searched.stdout == ""
+    assert quoted.stderr == searched.stderr
+    assert "nothing to search for" in quoted.stderr
+
+
+def test_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    data = fact_file(tmp_path / "facts.toml")
+    data.write_bytes(b"\xef\xbb\xbf" + data.read_bytes())
+    assert _timeline_ids(data) == ["m1"]
+    assert cli("validate", str(data)).returncode == 0
+
+
+def test_a_nested_list_says_a_list_with_a_list(tmp_path: Path) -> None:
+    data = fact_file(tmp_path / "facts.toml")
+    data.write_text(data.read_text().replace('sources = [\n    "src",\n]', 'sources = [["src"]]'))
+    result = cli("validate", str(data))
+    assert result.returncode == 3
+    assert "m1.sources: expected a list of strings, got a list with a list" in result.stdout
