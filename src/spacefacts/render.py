@@ -445,9 +445,17 @@ def decade_chart(found: Sequence[JsonRecord], style: Style) -> str:
 
 
 def _write_json(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
+    """A JSON array: indented at a terminal; piped, one record per line, which json's C
+    encoder writes (an indented dump uses the pure-Python one: about 5 ms of the shipped
+    timeline's start-up budget)."""
     import json
 
-    return _json_safe(json.dumps(found, ensure_ascii=out.ascii_json, indent=2)) + "\n"
+    if out.style.fancy:
+        return _json_safe(json.dumps(found, ensure_ascii=out.ascii_json, indent=2)) + "\n"
+    if not found:
+        return "[]\n"
+    rows = ",\n".join("  " + json.dumps(r, ensure_ascii=out.ascii_json) for r in found)
+    return _json_safe(f"[\n{rows}\n]") + "\n"
 
 
 def _write_jsonl(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:

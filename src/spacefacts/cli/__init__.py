@@ -23,15 +23,16 @@ from spacefacts.errors import ExitCode, FactBaseError, SpacefactsError
 from spacefacts.model import JsonRecord
 from spacefacts.render import Format, Output, Style
 
-app = typer.Typer(
-    name="spacefacts",
-    help="A sourced fact explorer for China's space exploration.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # plain help: rich help imports markdown and pygments (start-up)
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    add_completion=False,  # our own --show/--install-completion take the shell's name
-)
+_APP = {
+    "name": "spacefacts",
+    "help": "A sourced fact explorer for China's space exploration.",
+    "no_args_is_help": True,
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": None,  # plain help: rich help imports markdown and pygments (start-up)
+    "context_settings": {"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    "add_completion": False,  # our own --show/--install-completion take the shell's name
+}
+app = typer.Typer(**_APP)  # type: ignore[arg-type]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -151,6 +152,62 @@ def _complete_fields(incomplete: str) -> list[str]:
     return [prefix + n for n in names if n.startswith(last)]
 
 
+@dataclass(frozen=True)
+class _Registration:
+    group: typer.Typer | None
+    name: str
+    run: Callable[..., Any]
+    epilog: str
+    hidden: bool
+
+
+# Every command is registered on `app` (for help, completion, docs and tests), and also kept
+# here: a run of one command builds a Typer app of that command alone (_lean_app), since Typer
+# builds the parameters of every registered command on each run, about 10 ms for all of them
+# (docs/performance.md, start-up budget).
+_COMMANDS: list[_Registration] = []
+_GROUPS: dict[str, typer.Typer] = {}
+
+
+def group(sub: typer.Typer, name: str) -> None:
+    """Add a command group (e.g. `add`) to the app."""
+    app.add_typer(sub, name=name)
+    _GROUPS[name] = sub
+
+
+def _lean_app(argv: Sequence[str]) -> typer.Typer | None:
+    """An app of the one command argv runs; None for help, completion or an unknown name."""
+    wanted = _command_name(argv)
+    if wanted is None or COMPLETE_VAR in os.environ:
+        return None
+    chosen = [r for r in _COMMANDS if r.group is None and r.name == wanted]
+    sub = _GROUPS.get(wanted)
+    if not chosen and sub is None:
+        return None
+    lean = typer.Typer(**_APP)  # type: ignore[arg-type]
+    lean.callback()(main_options)
+    for r in chosen:
+        lean.command(r.name, epilog=r.epilog, hidden=r.hidden)(r.run)
+    if sub is not None:
+        lean.add_typer(sub, name=wanted)
+    return lean
+
+
+def _command_name(argv: Sequence[str]) -> str | None:
+    """The first word of argv that is not an option or a global option's value."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in GLOBAL_VALUES:
+            skip = True
+        elif arg == "--":
+            return None
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
 def command(
     *, example: str, group: typer.Typer | None = None, name: str | None = None,
     output: bool = True, aliases: Sequence[str] = (),
@@ -195,9 +252,10 @@ def command(
         run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
         lines = "\n".join(f"  $ {line}" for line in example.splitlines())
         epilog = "\b\nExamples:\n" + lines  # \b: click prints the block as written
-        target = group or app
-        for label in (name, *aliases):
-            target.command(label, epilog=epilog, hidden=label in aliases)(run)
+        for label in (name or func.__name__.replace("_", "-"), *aliases):
+            hidden = label in aliases
+            (group or app).command(label, epilog=epilog, hidden=hidden)(run)
+            _COMMANDS.append(_Registration(group, label, run, epilog, hidden))
         return func
 
     return decorate
@@ -407,4 +465,5 @@ def main(argv: list[str] | None = None) -> None:
         from typer._completion_classes import completion_init
 
         completion_init()
-    app(args=hoist_global_options(args), prog_name="spacefacts")
+    hoisted = hoist_global_options(args)
+    (_lean_app(hoisted) or app)(args=hoisted, prog_name="spacefacts")

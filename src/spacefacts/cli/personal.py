@@ -5,7 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from spacefacts import factbase, paths, store
-from spacefacts.cli import app, command, emit_records, say, settings
+from spacefacts.cli import command, emit_records, group, say, settings
 from spacefacts.model import Kind
 from spacefacts.render import Output
 
@@ -15,7 +15,7 @@ add_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(add_app, name="add")
+group(add_app, "add")
 
 IdOption = Annotated[
     str | None, typer.Option("--id", help="Id of the new record (default: made from its text).")
