@@ -97,16 +97,18 @@ def _key(files: Sequence[factbase.FactFile]) -> str | None:
 
 
 def _schema_digest() -> str:
-    import hashlib
+    import zlib  # not hashlib: its OpenSSL import costs about 3 ms of start-up
 
-    return hashlib.sha256(repr(SCHEMA).encode()).hexdigest()[:12]
+    return f"{zlib.crc32(repr(SCHEMA).encode()):08x}"
 
 
 def _cache_path(files: Sequence[factbase.FactFile]) -> Path:
-    import hashlib
+    import zlib
 
-    name = json.dumps([[os.path.abspath(f.path), f.origin] for f in files])
-    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    name = json.dumps([[os.path.abspath(f.path), f.origin] for f in files]).encode(
+        "utf-8", "surrogateescape"
+    )
+    digest = f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}"  # a name, not a checksum
     return paths.cache_dir() / f"facts-{digest}.sqlite"
 
 
