@@ -18,10 +18,9 @@ from spacefacts.model import (
     Status,
     date_parts,
     parse_date,
-    record_date,
     record_title,
 )
-from spacefacts.text import close_matches, fold
+from spacefacts.text import close_matches, fold, fold_words
 
 LUNAR_PROGRAMS = ("change", "crewed-lunar", "ilrs")  # what `lunar` shows after the three steps
 AFTER_STEPS = "after-the-three-steps"
@@ -149,7 +148,7 @@ def statements(
         "date IS NULL, date DESC, seq DESC" if reverse else "date IS NULL, date, seq",
     )
     if speaker is not None:
-        wanted = set(fold_words(speaker))
+        wanted = set(fold_words(speaker)) - {""}
         if not wanted:
             raise BadValueError("--speaker needs a name")
         records = [r for r in records if wanted <= set(fold_words(r["speaker"]))]
@@ -159,11 +158,6 @@ def statements(
         matching = engine.matching_ids(database, search, Kind.statement)
         records = [r for r in records if r["id"] in matching]
     return records[:limit] if limit is not None else records
-
-
-def fold_words(text: str) -> list[str]:
-    """The folded words of a name: "Xi Jinping" -> ["xi", "jinping"]."""
-    return [w for w in (fold(part) for part in text.split()) if w]
 
 
 def lunar(database: Database) -> list[JsonRecord]:
@@ -445,7 +439,3 @@ def stats(database: Database) -> list[JsonRecord]:
 def planned(record: JsonRecord) -> bool:
     """Not yet done: what the timeline and the chart mark as planned."""
     return record.get("status") == Status.planned.value
-
-
-def record_brief(kind: Kind, record: JsonRecord) -> tuple[str | None, str]:
-    return record_date(kind.value, record), record_title(kind.value, record)

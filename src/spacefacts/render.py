@@ -633,10 +633,6 @@ def _rich_detail(
         yield table
 
 
-def check_field_names(kind: str, names: Sequence[str]) -> None:  # pragma: no cover - alias
-    check_fields(kind, names)
-
-
 # --- the lunar program ---------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ inside the functions that write them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -318,7 +318,3 @@ def select(records: Records, only: Only | None) -> Records:
         for kind, rows in records.by_kind.items()
     }
     return Records(records.files, keep)
-
-
-def kinds_of(records: Records, kinds: Sequence[Kind]) -> list[tuple[Kind, list[JsonRecord]]]:
-    return [(k, records[k]) for k in kinds]
