@@ -201,7 +201,7 @@ def compile_records(
             cols = ", ".join(f'"{n}"' for n in names)
             conn.execute(f"CREATE TABLE {kind.value} (seq INTEGER PRIMARY KEY, {cols})")
             marks = ", ".join("?" * len(names))
-            rows = [_row(kind, r) for r in records[kind]]
+            rows = _rows(kind, records[kind])
             conn.executemany(f"INSERT INTO {kind.value} ({cols}) VALUES ({marks})", rows)
             conn.executemany(
                 "INSERT INTO record VALUES (?, ?, ?)",
@@ -244,12 +244,17 @@ def _add_counts(records: factbase.Records) -> None:
         step["missions"] = [m["id"] for m in missions if m["step"] == step["step"]]
 
 
-def _row(kind: Kind, record: JsonRecord) -> list[Any]:
-    row = []
-    for name in columns(kind):
-        value = record.get(name)
-        row.append(json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value)
-    return row
+_to_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per list
+
+
+def _rows(kind: Kind, records: Sequence[JsonRecord]) -> Iterable[list[Any]]:
+    names = columns(kind)
+    lists = {f.name for f in SCHEMA[kind] if f.is_list}
+    for record in records:
+        yield [
+            _to_json(record.get(n)) if n in lists and record.get(n) is not None else record.get(n)
+            for n in names
+        ]
 
 
 def _links(kind: Kind, records: Sequence[JsonRecord]) -> Iterable[tuple[str, str, str]]:

@@ -210,6 +210,13 @@ class _Pending(NamedTuple):
     other: tuple[_Doc, str, int] | None = None  # where a clashing duplicate id is
 
 
+# Per kind, computed once: the stored fields, their names, the reference fields.
+_STORED = {k: stored(k) for k in Kind}
+_NAMES = {k: frozenset(f.name for f in fields) for k, fields in _STORED.items()}
+_REFS = {k: tuple(f for f in fields if f.type in (REF, REFS)) for k, fields in _STORED.items()}
+_PLAIN_TEXT = (TEXT, REF)  # a string is all they need (STATUS is checked against the list)
+
+
 class _Builder:
     """Checks each [[table]] against the schema, then ids and references across files."""
 
@@ -251,19 +258,24 @@ class _Builder:
         ident = raw.get("id") if isinstance(raw.get("id"), str) else None
         record: JsonRecord = {}
         ok = True
-        for spec in stored(kind):
-            value, good = self._value(doc, kind, index, ident, spec, raw.get(spec.name))
+        for spec in _STORED[kind]:
+            value = raw.get(spec.name)
+            # The common case first, without a call: a non-blank string where one is wanted.
+            if spec.type in _PLAIN_TEXT and type(value) is str and value and not value.isspace():
+                record[spec.name] = value
+                continue
+            value, good = self._value(doc, kind, index, ident, spec, value)
             ok = ok and good
             record[spec.name] = value
-        fields = {f.name for f in stored(kind)}
-        for key in raw:
-            if key not in fields:
-                known = ", ".join(f.name for f in stored(kind))
-                self.problem(doc, kind, index, ident, key, f"unknown field (fields: {known})")
+        if not raw.keys() <= _NAMES[kind]:
+            for key in raw:
+                if key not in _NAMES[kind]:
+                    known = ", ".join(f.name for f in _STORED[kind])
+                    self.problem(doc, kind, index, ident, key, f"unknown field (fields: {known})")
         if record["id"] is not None:
             ok = self._identify(doc, kind, index, record["id"]) and ok
-        for spec in stored(kind):
-            if spec.type in (REF, REFS) and record[spec.name]:
+        for spec in _REFS[kind]:
+            if record[spec.name]:
                 ids = record[spec.name] if spec.type == REFS else [record[spec.name]]
                 self.refs.append((doc, kind, index, record, spec, tuple(ids)))
         record["origin"] = doc.file.origin
