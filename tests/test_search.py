@@ -189,7 +189,7 @@ def test_the_index_is_built_once_into_the_cache(
     assert conn.execute("SELECT count(*) FROM search").fetchone()[0] == 12
     conn.close()
     again = db.open_factbase(FILES)
-    assert search._has_index(again.conn)
+    assert again.has_table("search") and again.has_table("name")
     assert search.search(again, "satellite")[0][0]["id"] == "dfh-1"
 
 

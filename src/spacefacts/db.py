@@ -3,8 +3,9 @@
 Tables, one per record kind (named by Kind, columns by model.SCHEMA, lists as JSON text),
 plus:
 - `record(id, kind, seq)`: every id, for `show` and relations;
-- `link(source, target, field)`: every reference between records, both ways;
-- `name(folded, id, rank)`: folded names, titles and aliases, for look-ups by name;
+- `link(source, target, field)`: every reference between records, both ways, and
+- `name(folded, id, rank)`: folded names, titles and aliases, for look-ups by name: both
+  built on the first look-up (`show`), so that a first run that only lists pays not for them;
 - `meta(key, value)`: the cache key and the format;
 - `search`, an FTS5 table (search.py), built on the first search.
 
@@ -23,7 +24,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -139,9 +140,13 @@ def _layout_ok(conn: sqlite3.Connection) -> bool:
     """
     expected = {kind.value: ["seq", *columns(kind)] for kind in Kind}
     expected |= {"meta": ["key", "value"], "record": ["id", "kind", "seq"]}
-    expected |= {"link": ["source", "target", "field"], "name": ["folded", "id", "rank"]}
     for table, wanted in expected.items():
         if [row[1] for row in conn.execute(f"PRAGMA table_info({table})")] != wanted:
+            return False
+    built_later = {"link": ["source", "target", "field"], "name": ["folded", "id", "rank"]}
+    for table, wanted in built_later.items():
+        found = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+        if found and found != wanted:
             return False
     return True
 
@@ -193,8 +198,6 @@ def compile_records(
     with conn:
         conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         conn.execute("CREATE TABLE record (id TEXT PRIMARY KEY, kind TEXT, seq INTEGER)")
-        conn.execute("CREATE TABLE link (source TEXT, target TEXT, field TEXT)")
-        conn.execute("CREATE TABLE name (folded TEXT, id TEXT, rank INTEGER)")
         _add_counts(records)
         for kind in Kind:
             names = columns(kind)
@@ -207,13 +210,8 @@ def compile_records(
                 "INSERT INTO record VALUES (?, ?, ?)",
                 ((r["id"], kind.value, n) for n, r in enumerate(records[kind], start=1)),
             )
-            conn.executemany("INSERT INTO link VALUES (?, ?, ?)", _links(kind, records[kind]))
-        conn.executemany("INSERT INTO name VALUES (?, ?, ?)", _names(records))
         conn.execute("CREATE INDEX milestone_order ON milestone (date, id)")
         conn.execute("CREATE INDEX statement_order ON statement (date, seq)")
-        conn.execute("CREATE INDEX link_source ON link (source)")
-        conn.execute("CREATE INDEX link_target ON link (target)")
-        conn.execute("CREATE INDEX name_folded ON name (folded)")
         meta = {"key": key, "format": str(FORMAT), "files": json.dumps(records.files)}
         conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     return conn
@@ -255,6 +253,18 @@ def _rows(kind: Kind, records: Sequence[JsonRecord]) -> Iterable[list[Any]]:
             _to_json(record.get(n)) if n in lists and record.get(n) is not None else record.get(n)
             for n in names
         ]
+
+
+def _build_lookups(conn: sqlite3.Connection, schema: str, records: factbase.Records) -> None:
+    conn.execute(f"CREATE TABLE {schema}.link (source TEXT, target TEXT, field TEXT)")
+    conn.execute(f"CREATE TABLE {schema}.name (folded TEXT, id TEXT, rank INTEGER)")
+    for kind in Kind:
+        rows = _links(kind, records[kind])
+        conn.executemany(f"INSERT INTO {schema}.link VALUES (?, ?, ?)", rows)
+    conn.executemany(f"INSERT INTO {schema}.name VALUES (?, ?, ?)", _names(records))
+    conn.execute(f"CREATE INDEX {schema}.link_source ON link (source)")
+    conn.execute(f"CREATE INDEX {schema}.link_target ON link (target)")
+    conn.execute(f"CREATE INDEX {schema}.name_folded ON name (folded)")
 
 
 def _links(kind: Kind, records: Sequence[JsonRecord]) -> Iterable[tuple[str, str, str]]:
@@ -358,10 +368,43 @@ class Database:
         sql = f"SELECT id FROM record WHERE kind IN ({marks}) ORDER BY id"
         return [r[0] for r in self.conn.execute(sql, [k.value for k in kinds])]
 
+    def has_table(self, name: str) -> bool:
+        """Whether the database, or the in-memory scratch beside it, has table `name`."""
+        for row in self.conn.execute("PRAGMA database_list"):
+            sql = f'SELECT 1 FROM "{row[1]}".sqlite_master WHERE name = ?'
+            if self.conn.execute(sql, (name,)).fetchone() is not None:
+                return True
+        return False
+
+    def extend(self, table: str, build: Callable[[sqlite3.Connection, str], None]) -> None:
+        """Add `table`, made by build(conn, schema), unless it is there: in the database (a
+        cache keeps it for later runs) or, when that is read-only, in memory for this run."""
+        if self.has_table(table):
+            return
+        try:
+            with self.conn:
+                build(self.conn, "main")
+        except sqlite3.OperationalError:
+            schemas = {row[1] for row in self.conn.execute("PRAGMA database_list")}
+            if "scratch" not in schemas:
+                self.conn.execute("ATTACH DATABASE ':memory:' AS scratch")
+            with self.conn:
+                build(self.conn, "scratch")
+
+    def ensure_lookups(self) -> None:
+        """The link and name tables, built on the first look-up by name or relation."""
+
+        def build(conn: sqlite3.Connection, schema: str) -> None:
+            records = factbase.Records(by_kind={k: self.select(k) for k in Kind})
+            _build_lookups(conn, schema, records)
+
+        self.extend("name", build)
+
     def by_name(self, text: str, kinds: Sequence[Kind] | None = None) -> str | None:
         """The id of the record an exact id, or a folded name, title or alias, names."""
         if self.get(text) is not None and (kinds is None or self.get(text)[0] in kinds):  # type: ignore[index]
             return text
+        self.ensure_lookups()
         sql = "SELECT name.id FROM name JOIN record ON record.id = name.id WHERE folded = ?"
         params: list[Any] = [fold(text)]
         if kinds is not None:
@@ -372,6 +415,7 @@ class Database:
 
     def links(self, ident: str) -> list[tuple[str, str, str]]:
         """(source, target, field) of every reference from or to `ident`."""
+        self.ensure_lookups()
         sql = "SELECT source, target, field FROM link WHERE source = ? OR target = ? ORDER BY rowid"
         return list(self.conn.execute(sql, (ident, ident)))
 

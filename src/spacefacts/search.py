@@ -43,29 +43,7 @@ _WORD = re.compile(r"\w+")
 
 def ensure_index(database: Database) -> None:
     """Build the search index if this database has none yet (once per compiled fact base)."""
-    conn = database.conn
-    if _has_index(conn):
-        return
-    try:
-        with conn:
-            _build(conn, database, "main")
-    except sqlite3.OperationalError:
-        # a read-only cache: build the index in memory for this run only
-        conn.execute("ATTACH DATABASE ':memory:' AS scratch")
-        with conn:
-            _build(conn, database, "scratch")
-
-
-def _has_index(conn: sqlite3.Connection) -> bool:
-    """Whether any attached database (main, or the in-memory scratch) holds the index."""
-    schemas = [row[1] for row in conn.execute("PRAGMA database_list")]
-    return any(
-        conn.execute(
-            f'SELECT 1 FROM "{schema}".sqlite_master WHERE name = ?', ("search",)
-        ).fetchone()
-        is not None
-        for schema in schemas
-    )
+    database.extend("search", lambda conn, schema: _build(conn, database, schema))
 
 
 def _build(conn: sqlite3.Connection, database: Database, schema: str) -> None:
@@ -169,6 +147,7 @@ def search(
     """
     expression = parse(text)
     ensure_index(database)
+    database.ensure_lookups()  # an exact name ranks first (below)
     wanted = [k.value for k in (kinds or SEARCH_KINDS)]
     marks = ", ".join("?" * len(wanted))
     where = f"search MATCH ? AND kind IN ({marks})"

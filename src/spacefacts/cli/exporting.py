@@ -93,7 +93,9 @@ def _sqlite(records: factbase.Records, output: str | None) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         target = Path(scratch) / "facts.sqlite"
         conn = db.compile_records(records, target)
-        search.ensure_index(db.Database(conn, []))
+        database = db.Database(conn, [])
+        database.ensure_lookups()  # the whole compiled form: links, names, search index
+        search.ensure_index(database)
         conn.close()
         write_output(output, target.read_bytes())
 
