@@ -2,10 +2,11 @@
 
 Tables, one per record kind (named by Kind, columns by model.SCHEMA, lists as JSON text),
 plus:
-- `record(id, kind, seq)`: every id, for `show` and relations;
+- `record(id, kind, seq)`: every id and where its record is, for `show` and relations;
 - `link(source, target, field)`: every reference between records, both ways, and
-- `name(folded, id, rank)`: folded names, titles and aliases, for look-ups by name: both
-  built on the first look-up (`show`), so that a first run that only lists pays not for them;
+- `name(folded, id, rank)`: folded names, titles and aliases, for look-ups by name: these
+  three built on the first look-up (`show`, `search`), so that a first run that only lists
+  does not pay for them;
 - `meta(key, value)`: the cache key and the format;
 - `search`, an FTS5 table (search.py), built on the first search.
 
@@ -139,11 +140,12 @@ def _layout_ok(conn: sqlite3.Connection) -> bool:
     only the schema (microseconds).
     """
     expected = {kind.value: ["seq", *columns(kind)] for kind in Kind}
-    expected |= {"meta": ["key", "value"], "record": ["id", "kind", "seq"]}
+    expected |= {"meta": ["key", "value"]}
     for table, wanted in expected.items():
         if [row[1] for row in conn.execute(f"PRAGMA table_info({table})")] != wanted:
             return False
     built_later = {"link": ["source", "target", "field"], "name": ["folded", "id", "rank"]}
+    built_later |= {"record": ["id", "kind", "seq"]}
     for table, wanted in built_later.items():
         found = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
         if found and found != wanted:
@@ -197,7 +199,6 @@ def compile_records(
     conn.execute("PRAGMA synchronous = OFF")
     with conn:
         conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-        conn.execute("CREATE TABLE record (id TEXT PRIMARY KEY, kind TEXT, seq INTEGER)")
         _add_counts(records)
         for kind in Kind:
             names = columns(kind)
@@ -206,10 +207,6 @@ def compile_records(
             marks = ", ".join("?" * len(names))
             rows = _rows(kind, records[kind])
             conn.executemany(f"INSERT INTO {kind.value} ({cols}) VALUES ({marks})", rows)
-            conn.executemany(
-                "INSERT INTO record VALUES (?, ?, ?)",
-                ((r["id"], kind.value, n) for n, r in enumerate(records[kind], start=1)),
-            )
         conn.execute("CREATE INDEX milestone_order ON milestone (date, id)")
         conn.execute("CREATE INDEX statement_order ON statement (date, seq)")
         meta = {"key": key, "format": str(FORMAT), "files": json.dumps(records.files)}
@@ -242,20 +239,35 @@ def _add_counts(records: factbase.Records) -> None:
         step["missions"] = [m["id"] for m in missions if m["step"] == step["step"]]
 
 
-_to_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per list
+def _to_json(values: list[Any]) -> str:
+    """A list as JSON text, as json.dumps(ensure_ascii=False) writes it; a list of strings (the
+    schema's lists) through json's C string encoder, several times faster for a large compile."""
+    if all(type(v) is str for v in values):
+        return "[" + ", ".join(map(_encode_string, values)) + "]"
+    return json.dumps(values, ensure_ascii=False)
+
+
+_encode_string = json.encoder.encode_basestring
 
 
 def _rows(kind: Kind, records: Sequence[JsonRecord]) -> Iterable[list[Any]]:
     names = columns(kind)
     lists = {f.name for f in SCHEMA[kind] if f.is_list}
     for record in records:
-        yield [
-            _to_json(record.get(n)) if n in lists and record.get(n) is not None else record.get(n)
-            for n in names
-        ]
+        row = []
+        for name in names:
+            value = record.get(name)
+            row.append(_to_json(value) if name in lists and value is not None else value)
+        yield row
 
 
-def _build_lookups(conn: sqlite3.Connection, schema: str, records: factbase.Records) -> None:
+def _build_lookups(conn: sqlite3.Connection, schema: str) -> None:
+    """The record, link and name tables, from the kind tables of a compiled database."""
+    conn.execute(f"CREATE TABLE {schema}.record (id TEXT PRIMARY KEY, kind TEXT, seq INTEGER)")
+    for kind in Kind:
+        sql = f"INSERT INTO {schema}.record SELECT id, ?, seq FROM main.{kind.value}"
+        conn.execute(sql, (kind.value,))
+    records = factbase.Records(by_kind={k: Database(conn, []).select(k) for k in Kind})
     conn.execute(f"CREATE TABLE {schema}.link (source TEXT, target TEXT, field TEXT)")
     conn.execute(f"CREATE TABLE {schema}.name (folded TEXT, id TEXT, rank INTEGER)")
     for kind in Kind:
@@ -311,6 +323,7 @@ class Database:
         self.conn = conn
         self.files = tuple(files)
         self.cache = cache  # the cache file it was opened from, if any
+        self._ready: set[str] = set()  # tables known to be there (see extend)
         self._decoders: dict[Kind, list[tuple[str, str]]] = {}
 
     def select(
@@ -354,6 +367,7 @@ class Database:
 
     def get(self, ident: str) -> tuple[Kind, JsonRecord] | None:
         """The record with this exact id, and its kind."""
+        self.ensure_lookups()
         row = self.conn.execute("SELECT kind, seq FROM record WHERE id = ?", (ident,)).fetchone()
         if row is None:
             return None
@@ -362,11 +376,9 @@ class Database:
         return (kind, found[0]) if found else None
 
     def ids(self, kinds: Sequence[Kind] | None = None) -> list[str]:
-        if kinds is None:
-            return [r[0] for r in self.conn.execute("SELECT id FROM record ORDER BY id")]
-        marks = ", ".join("?" * len(kinds))
-        sql = f"SELECT id FROM record WHERE kind IN ({marks}) ORDER BY id"
-        return [r[0] for r in self.conn.execute(sql, [k.value for k in kinds])]
+        chosen = list(Kind) if kinds is None else kinds
+        union = " UNION ALL ".join(f"SELECT id FROM {k.value}" for k in chosen)
+        return [r[0] for r in self.conn.execute(f"{union} ORDER BY id")]
 
     def has_table(self, name: str) -> bool:
         """Whether the database, or the in-memory scratch beside it, has table `name`."""
@@ -379,6 +391,9 @@ class Database:
     def extend(self, table: str, build: Callable[[sqlite3.Connection, str], None]) -> None:
         """Add `table`, made by build(conn, schema), unless it is there: in the database (a
         cache keeps it for later runs) or, when that is read-only, in memory for this run."""
+        if table in self._ready:
+            return
+        self._ready.add(table)
         if self.has_table(table):
             return
         try:
@@ -392,17 +407,14 @@ class Database:
                 build(self.conn, "scratch")
 
     def ensure_lookups(self) -> None:
-        """The link and name tables, built on the first look-up by name or relation."""
-
-        def build(conn: sqlite3.Connection, schema: str) -> None:
-            records = factbase.Records(by_kind={k: self.select(k) for k in Kind})
-            _build_lookups(conn, schema, records)
-
-        self.extend("name", build)
+        """The record, link and name tables, built on the first look-up by id, name or
+        relation."""
+        self.extend("name", _build_lookups)
 
     def by_name(self, text: str, kinds: Sequence[Kind] | None = None) -> str | None:
         """The id of the record an exact id, or a folded name, title or alias, names."""
-        if self.get(text) is not None and (kinds is None or self.get(text)[0] in kinds):  # type: ignore[index]
+        exact = self.get(text)
+        if exact is not None and (kinds is None or exact[0] in kinds):
             return text
         self.ensure_lookups()
         sql = "SELECT name.id FROM name JOIN record ON record.id = name.id WHERE folded = ?"

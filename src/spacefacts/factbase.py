@@ -215,6 +215,22 @@ _STORED = {k: stored(k) for k in Kind}
 _NAMES = {k: frozenset(f.name for f in fields) for k, fields in _STORED.items()}
 _REFS = {k: tuple(f for f in fields if f.type in (REF, REFS)) for k, fields in _STORED.items()}
 _PLAIN_TEXT = (TEXT, REF)  # a string is all they need (STATUS is checked against the list)
+_STRING, _DATE, _LIST, _OTHER, _REQUIRED = "string", "date", "list", "other", object()
+
+
+def _fast(spec: Field) -> tuple[Field, str, str, Any]:
+    """(spec, name, how it is checked, default) of a field: what _add_record needs in its loop."""
+    how = _STRING if spec.type in _PLAIN_TEXT else _DATE if spec.type == DATE else _OTHER
+    how = _LIST if spec.is_list else how
+    default: Any = _REQUIRED if spec.required else None
+    if not spec.required and spec.is_list:
+        default = _LIST
+    elif not spec.required and spec.type == STATUS:
+        default = Status.done.value
+    return spec, spec.name, how, default
+
+
+_FAST = {k: tuple(_fast(f) for f in fields) for k, fields in _STORED.items()}
 
 
 class _Builder:
@@ -227,6 +243,7 @@ class _Builder:
         self.ids: dict[str, tuple[Kind, _Doc, int]] = {}
         self.refs: list[tuple[_Doc, Kind, int, JsonRecord, Field, tuple[str, ...]]] = []
         self.where: dict[int, tuple[_Doc, Kind, int]] = {}  # id(record) -> its place
+        self.dates: dict[str, str] = {}  # date strings already checked
 
     def problem(
         self, doc: _Doc, kind: Kind | None, index: int, record: str | None, name: str | None,
@@ -258,15 +275,30 @@ class _Builder:
         ident = raw.get("id") if isinstance(raw.get("id"), str) else None
         record: JsonRecord = {}
         ok = True
-        for spec in _STORED[kind]:
-            value = raw.get(spec.name)
-            # The common case first, without a call: a non-blank string where one is wanted.
-            if spec.type in _PLAIN_TEXT and type(value) is str and value and not value.isspace():
-                record[spec.name] = value
+        dates = self.dates
+        for spec, name, how, default in _FAST[kind]:
+            value = raw.get(name)
+            # The common cases first, without a call (a large fact base is mostly valid):
+            if value is None and default is not _REQUIRED:  # an optional field left out
+                record[name] = [] if default is _LIST else default
                 continue
+            if how is _STRING and type(value) is str and value and not value.isspace():
+                record[name] = value
+                continue
+            if how is _DATE and type(value) is str and value in dates:
+                record[name] = dates[value]
+                continue
+            if how is _LIST and type(value) is list:
+                for item in value:
+                    if type(item) is not str or not item or item.isspace():
+                        break
+                else:
+                    if value or default is not _REQUIRED:
+                        record[name] = list(value)
+                        continue
             value, good = self._value(doc, kind, index, ident, spec, value)
             ok = ok and good
-            record[spec.name] = value
+            record[name] = value
         if not raw.keys() <= _NAMES[kind]:
             for key in raw:
                 if key not in _NAMES[kind]:
@@ -318,10 +350,16 @@ class _Builder:
                 return bad("must not be empty")
             return list(value), True
         if spec.type == DATE:
+            known = self.dates.get(value) if type(value) is str else None
+            if known is not None:  # dates repeat a lot in a large fact base
+                return known, True
             try:
-                return parse_date(value), True
+                parsed = parse_date(value)
             except ValueError as err:
                 return bad(str(err))
+            if type(value) is str:
+                self.dates[value] = parsed
+            return parsed, True
         if spec.type == INT:
             if isinstance(value, bool) or not isinstance(value, int):
                 return bad(f"expected an integer, got {type_name(value)}")
