@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from spacefacts import factbase, paths
 from spacefacts.errors import BadValueError, FactBaseError, Problem, RejectedRecordError
@@ -107,14 +107,10 @@ def remove(
     removed: dict[str, Any] = {}
 
     def change(current: Records, document: dict[str, Any]) -> None:
-        for table, records in document.items():
-            if isinstance(records, list) and any(r.get("id") == ident for r in records):
-                removed.update(next(r for r in records if r.get("id") == ident))
-                document[table] = [r for r in records if r.get("id") != ident]
-                if not document[table]:
-                    del document[table]
-                return
-        _not_personal(current, ident)
+        table, index = _locate(current, document, ident)
+        removed.update(document[table].pop(index))
+        if not document[table]:
+            del document[table]
 
     Change(base, personal, waiting).run(change)
     return removed
@@ -130,13 +126,8 @@ def replace(
     """Replace one of your records by `new` (same kind), checked first."""
 
     def change(current: Records, document: dict[str, Any]) -> None:
-        for records in document.values():
-            if isinstance(records, list):
-                for i, record in enumerate(records):
-                    if record.get("id") == ident:
-                        records[i] = dict(new)
-                        return
-        _not_personal(current, ident)
+        table, index = _locate(current, document, ident)
+        document[table][index] = dict(new)
 
     Change(base, personal, waiting).run(change)
 
@@ -154,7 +145,18 @@ def personal_record(personal: Path, ident: str) -> tuple[Kind, dict[str, Any]]:
     raise BadValueError(f"{ident!r} is not a record of your personal file ({personal})")
 
 
-def _not_personal(current: Records, ident: str) -> None:
+def _locate(current: Records, document: Mapping[str, Any], ident: str) -> tuple[str, int]:
+    """(table, index) of the record `ident` in the personal document; raise if it is not one."""
+    for table, records in document.items():
+        if isinstance(records, list):
+            for index, record in enumerate(records):
+                if isinstance(record, dict) and record.get("id") == ident:
+                    return table, index
+    _not_personal(current, ident)
+    raise AssertionError  # pragma: no cover - _not_personal always raises
+
+
+def _not_personal(current: Records, ident: str) -> NoReturn:
     known = {r["id"] for k in Kind for r in current[k]}
     if ident in known:
         raise BadValueError(
