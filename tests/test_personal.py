@@ -106,7 +106,8 @@ def _editor(tmp_path: Path, old: str, new: str) -> str:
     script.write_text(
         "import sys, pathlib\n"
         "p = pathlib.Path(sys.argv[1])\n"
-        f"p.write_text(p.read_text(encoding='utf-8').replace({old!r}, {new!r}), encoding='utf-8')\n",
+        f"text = p.read_text(encoding='utf-8').replace({old!r}, {new!r})\n"
+        "p.write_text(text, encoding='utf-8')\n",
         encoding="utf-8",
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
