@@ -205,7 +205,7 @@ def test_an_ongoing_span_stops_at_now() -> None:
         ("Lunar research programme (LRP)", ("LRP",), "Lunar research"),
         ("Supercalifragilisticexpialidocious", (), "Supercalifrag…"),
         ("嫦娥工程", (), "嫦娥工程"),
-        ("\x1b[2Jevil\x07 name", (), "[2Jevil name"),
+        ("\x1b[2Jevil\x07 name", (), "\\x1b[2Jevil\\x…"),  # escapes shown
     ],
 )
 def test_lane_label_keeps_names_a_reader_knows(
@@ -256,7 +256,7 @@ def test_hostile_text_never_reaches_the_terminal_raw() -> None:
     marks = (Mark("m", "evil", (2000, 1, 1), HOSTILE),)
     text = plain(lanes, marks, [], 80, mark="m")
     assert not any((ord(ch) < 0x20 and ch != "\n") or 0x7F <= ord(ch) <= 0x9F for ch in text)
-    assert "<script>&[31m" in text  # printable text stays, as data
+    assert "<script>&\\x1b[31m" in text  # printable text stays, as data; ESC shown as \x1b
 
 
 def test_styled_matches_plain_and_parses_no_markup() -> None:

@@ -192,21 +192,21 @@ def _last(span: Span, now: Date | None) -> int:
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+_NOT_XML = (0xFFFE, 0xFFFF)
+
+
 def _is_control(ch: str) -> bool:
     """C0, DEL, C1, and what XML 1.0 forbids besides (U+FFFE, U+FFFF, lone surrogates)."""
     code = ord(ch)
-    return code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or code >= 0xFFFE
+    return code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or code in _NOT_XML
 
 
 def _one_line(text: str, ascii_only: bool) -> str:
-    """Terminal-safe single line: whitespace controls become spaces, other controls go."""
-    out: list[str] = []
-    for ch in text:
-        if ch in "\t\n\r":
-            out.append(" ")
-        elif not (_is_control(ch) or ch in _BIDI):
-            out.append(ch)
-    line = "".join(out)
+    """Terminal-safe single line: whitespace runs become one space, and control characters
+    visible escapes, as in every other text output (text.plain_cell)."""
+    from spacefacts.text import plain_cell
+
+    line = plain_cell(text)
     if ascii_only:
         decomposed = unicodedata.normalize("NFKD", line)
         line = "".join(

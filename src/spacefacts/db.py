@@ -199,7 +199,7 @@ def compile_records(
     conn.execute("PRAGMA synchronous = OFF")
     with conn:
         conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-        _add_counts(records)
+        add_counts(records)
         for kind in Kind:
             names = columns(kind)
             cols = ", ".join(f'"{n}"' for n in names)
@@ -214,7 +214,7 @@ def compile_records(
     return conn
 
 
-def _add_counts(records: factbase.Records) -> None:
+def add_counts(records: factbase.Records) -> None:
     """The derived fields: how often each source, topic, program and occasion is used."""
 
     def count(kind: Kind, field: str, ids: Iterable[str]) -> None:
@@ -439,11 +439,3 @@ class Database:
 
         kind, record = found
         return kind, record_date(kind.value, record), record_title(kind.value, record)
-
-    def export_to(self, path: str) -> None:
-        """Copy the whole database (search index included, if built) to `path`."""
-        target = sqlite3.connect(path)
-        try:
-            self.conn.backup(target)
-        finally:
-            target.close()

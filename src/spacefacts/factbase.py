@@ -117,14 +117,18 @@ def load(files: Sequence[FactFile]) -> Records:
 
 
 def check(
-    files: Sequence[FactFile], contents: Mapping[Path, bytes] | None = None
+    files: Sequence[FactFile],
+    contents: Mapping[Path, bytes] | None = None,
+    strict: bool = False,
 ) -> tuple[Records, list[Problem]]:
     """Parse and validate `files`: the records built and every problem (and warning) found.
 
     `contents` gives the bytes of some files instead of reading them from disk: a writer checks
-    what it is about to write before anything touches the file.
+    what it is about to write before anything touches the file. With `strict` (validate, and
+    every write), a record dated after today that is not planned is an error; otherwise only a
+    warning, so that a machine whose clock is wrong can still read the fact base.
     """
-    builder = _Builder()
+    builder = _Builder(strict)
     problems: list[Problem] = []
     for fact_file in files:
         given = contents.get(fact_file.path) if contents is not None else None
@@ -236,7 +240,8 @@ _FAST = {k: tuple(_fast(f) for f in fields) for k, fields in _STORED.items()}
 class _Builder:
     """Checks each [[table]] against the schema, then ids and references across files."""
 
-    def __init__(self) -> None:
+    def __init__(self, strict: bool = False) -> None:
+        self.future = "error" if strict else "warning"  # the severity of a date after today
         self.pending: list[_Pending] = []
         self.records: dict[Kind, list[JsonRecord]] = {k: [] for k in Kind}
         # id -> (kind, doc, position)
@@ -447,7 +452,7 @@ class _Builder:
                 planned = record["status"] == Status.planned
                 if date[: len(now)] > now[: len(date)] and not planned:
                     message = f'{date} is after today ({now}): mark it status = "planned"'
-                    self._record_problem(record, name, message)
+                    self._record_problem(record, name, message, self.future)
                 elif planned and date < now[: len(date)]:
                     message = f"planned for {date}, which has passed: update its status"
                     self._record_problem(record, name, message, "warning")

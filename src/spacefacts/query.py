@@ -76,6 +76,8 @@ def _date_where(
 ) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
+    if since is not None and until is not None and since[: len(until)] > until:
+        raise BadValueError(f"--since {since} is after --until {until}")
     if since is not None:
         where.append(f"{column} >= ?")
         params.append(since)
@@ -174,6 +176,8 @@ def lunar(database: Database) -> list[JsonRecord]:
         LUNAR_PROGRAMS,
         "launch_date IS NULL, launch_date, id",
     )
+    if not after:
+        return steps
     steps.append(
         {
             "id": AFTER_STEPS,

@@ -55,6 +55,17 @@ class Style:
         return cls(fancy=fancy, color=fancy and not off)
 
 
+def shows(sample: str) -> bool:
+    """Whether stdout's encoding can write `sample` (not so with PYTHONIOENCODING=ascii)."""
+    import sys
+
+    try:
+        sample.encode(sys.stdout.encoding or "utf-8")
+        return True
+    except (UnicodeEncodeError, LookupError):
+        return False
+
+
 def _isatty(stream: IO[str]) -> bool:
     try:
         return stream.isatty()
@@ -533,9 +544,8 @@ def detail(
     `valid` widens the fields --fields may name (random: those of every kind it may pick; a
     field the record does not have is null).
     """
-    valid = valid or detail_fields(kind)
-    chosen = check_fields(kind, out.fields, valid)
-    names = chosen if chosen is not None else list(valid)
+    chosen = check_fields(kind, out.fields, valid or detail_fields(kind))
+    names = chosen if chosen is not None else list(detail_fields(kind))
     if out.serialised:
         return serialise([{n: r.get(n) for n in names} for r in found], names, out)
     parts = []

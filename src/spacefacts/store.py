@@ -62,7 +62,7 @@ class Change:
             document = _read_document(real) if exists else {}
             change(current, document)
             data = to_toml(document, PERSONAL_HEADER).encode("utf-8")
-            merged, problems = factbase.check([self.base, mine], {real: data})
+            merged, problems = factbase.check([self.base, mine], {real: data}, strict=True)
             errors = [p for p in problems if p.severity == "error"]
             if errors:
                 raise RejectedRecordError(errors, str(self.personal))
@@ -96,6 +96,9 @@ def add(
         made.update(record)
 
     merged = Change(base, personal, waiting).run(change, dry_run)
+    from spacefacts.db import add_counts
+
+    add_counts(merged)  # the derived fields, as every listing shows them
     found = next(r for r in merged[kind] if r["id"] == made["id"])
     return found, similar
 
@@ -195,12 +198,13 @@ def _resolve(current: Records, kind: Kind, fields: Mapping[str, Any]) -> dict[st
             for label in (r["id"], r.get("name"), r.get("title"), *(r.get("aliases") or [])):
                 if label:
                     names.setdefault(fold(label), r["id"])
-        try:
-            return lookup(of.value, value, names, ids(of))
-        except Exception as err:
-            if hint:
-                raise BadValueError(f"{err} {hint}") from None
-            raise
+        known = ids(of)
+        if value in known or fold(value) in names:
+            return lookup(of.value, value, names, known)
+        close = close_matches(value, known)
+        guess = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        listed = "" if hint or len(known) > 20 else f" Known {of.value}s: {', '.join(known)}"
+        raise BadValueError(f"unknown {of.value} {value!r}{guess or '.'}{listed} {hint}".rstrip())
 
     record: dict[str, Any] = {}
     for spec in stored(kind):
@@ -219,7 +223,7 @@ def _resolve(current: Records, kind: Kind, fields: Mapping[str, Any]) -> dict[st
 
 def _hint(kind: Kind) -> str:
     if kind in (Kind.source, Kind.occasion):
-        return f"(add one with `spacefacts add {kind.value}`)"
+        return f"Add one with `spacefacts add {kind.value}`."
     return ""
 
 

@@ -19,9 +19,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from spacefacts import __version__, db, factbase, paths
-from spacefacts.errors import ExitCode, FactBaseError, SpacefactsError
+from spacefacts.errors import BadValueError, ExitCode, FactBaseError, SpacefactsError
 from spacefacts.model import JsonRecord
-from spacefacts.render import Format, Output, Style
+from spacefacts.render import Format, Output, Style, shows
 
 _APP = {
     "name": "spacefacts",
@@ -128,19 +128,9 @@ def make_output(
     if fields is not None:
         names = [f.strip() for f in fields.split(",") if f.strip()]
         if not names:
-            from spacefacts.errors import BadValueError
-
             raise BadValueError("--fields names no field: give e.g. --fields id,date,title")
     style = Style.detect(sys.stdout, settings().no_color)
-    return Output(chosen, names, style, not no_header, sys.stdout, not _can_encode_all())
-
-
-def _can_encode_all() -> bool:
-    try:
-        "嫦娥\u2019".encode(sys.stdout.encoding or "utf-8")
-        return True
-    except (UnicodeEncodeError, LookupError):
-        return False
+    return Output(chosen, names, style, not no_header, sys.stdout, not shows("嫦娥\u2019"))
 
 
 def _complete_fields(incomplete: str) -> list[str]:

@@ -44,7 +44,7 @@ def draw(
     if fmt == "svg":
         _write(output, chart.svg(lanes, marks, spans, since, until, mark, now), since, until)
         return
-    from spacefacts.render import Style
+    from spacefacts.render import Style, shows
 
     style = Style.detect(sys.stdout, settings().no_color)
     columns = width or _columns()
@@ -55,9 +55,11 @@ def draw(
         if not drawn.plain:
             _nothing(since, until)
             return
-        make_console(sys.stdout, style).print(drawn, crop=False)
+        # the chart is laid out for `columns`: a console of another width would wrap it
+        wide = Style(style.fancy, style.color, max(columns, chart.MIN_WIDTH))
+        make_console(sys.stdout, wide).print(drawn, crop=False)
         return
-    unicode = output not in (None, "-") or _unicode()  # a file is always written as UTF-8
+    unicode = output not in (None, "-") or shows("●━◆…┬")  # a file is always written as UTF-8
     text = chart.plain(lanes, marks, spans, columns, since, until, mark, unicode, now)
     _write(output, text and text + "\n", since, until)
 
@@ -128,11 +130,3 @@ def _columns() -> int:
     import shutil
 
     return shutil.get_terminal_size((80, 24)).columns
-
-
-def _unicode() -> bool:
-    try:
-        "●━◆…┬".encode(sys.stdout.encoding or "utf-8")
-        return True
-    except (UnicodeEncodeError, LookupError):
-        return False

@@ -47,7 +47,7 @@ def _fact_file(
     loaded = [f for f in files if output is not None and paths.same_file(Path(output), f.path)]
     if loaded:
         # Onto a fact file in use: only if the fact base stays valid with it.
-        problems = factbase.check(files, {loaded[0].path: text.encode("utf-8")})[1]
+        problems = factbase.check(files, {loaded[0].path: text.encode("utf-8")}, strict=True)[1]
         if fmt != "toml" or any(p.severity == "error" for p in problems):
             raise WriteError(
                 f"refusing to write {output}: it is a fact file in use, and this export "
@@ -67,7 +67,7 @@ def _csv(records: factbase.Records, kinds: list[Kind], bom: bool, output: str | 
         )
     out = Output(Format.csv)
     for kind in chosen:
-        names = [f for f in fields_of(kind.value)]
+        names = list(fields_of(kind.value))
         text = serialise([{n: r.get(n) for n in names} for r in records[kind]], names, out)
         data = ("\ufeff" if bom else "") + text
         if directory:

@@ -29,7 +29,7 @@ def validate(
 ) -> None:
     """Check fact files and report every problem, one per line (exit 3 if any error)."""
     chosen = [factbase.FactFile(p, str(p)) for p in files] if files else settings().files()
-    records, problems = factbase.check(chosen)
+    records, problems = factbase.check(chosen, strict=True)
     errors = [p for p in problems if p.severity == "error"]
     if out.serialised or out.fields is not None:
         emit_records(out, "problem", [p.as_record() for p in problems], "Problems")
@@ -99,6 +99,15 @@ def export(
     chosen = "json" if as_json else fmt.lower()
     if chosen not in FORMATS:
         raise BadValueError(f"--format {fmt!r}: give one of {', '.join(FORMATS)}")
+    if as_json and fmt.lower() not in ("toml", "json"):
+        raise BadValueError(f"--json and --format {fmt} disagree: give one of them")
+    for given, option, formats in (
+        (kind, "--kind", ("csv", "ics")),
+        (program, "--program", ("ics",)),
+        (bom, "--bom", ("csv",)),
+    ):
+        if given and chosen not in formats:
+            raise BadValueError(f"{option} goes with --format {' or '.join(formats)}")
     exporting.run(chosen, only, kind or [], program or [], bom, output)
 
 
@@ -145,15 +154,11 @@ def write_output(target: str | None, text: str | bytes, check_loaded: bool = Tru
 
 
 def _write_stdout(data: bytes) -> None:
-    """Bytes on standard output, after any text already written there."""
-    try:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as err:
-        raise WriteError(f"cannot write standard output: {err.strerror or err}") from None
+    """Bytes on standard output, after any text already written there. A failure is the
+    command's output failing (exit 1, reported by __main__), as for every other command."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _write_fd(fd: int, data: bytes, name: str) -> None:

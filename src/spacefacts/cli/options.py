@@ -58,7 +58,7 @@ UntilOption = Annotated[
 ]
 ReverseOption = Annotated[bool, typer.Option("--reverse", help="Newest first.")]
 LimitOption = Annotated[
-    int | None, typer.Option("--limit", min=0, max=1_000_000, help="At most N.")
+    int | None, typer.Option("--limit", min=1, max=1_000_000, help="At most N.")
 ]
 KindOption = Annotated[
     str | None,

@@ -148,7 +148,7 @@ def search_command(
         ),
     ],
     kind: KindOption = None,
-    limit: Annotated[int, typer.Option("--limit", min=0, max=1_000_000, help="At most N.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1_000_000, help="At most N.")] = 10,
     *,
     out: Output,
 ) -> None:
@@ -162,7 +162,7 @@ def search_command(
     if len(hits) < total:
         say(f"showing {len(hits)} of {total} (--limit to see more)")
     emit_records(out, "hit", hits, f"Search: {text}")
-    if not hits and (close := search.suggest(database, text)):
+    if not total and (close := search.suggest(database, text)):
         say(f"did you mean {' or '.join(repr(c) for c in close)}?")
 
 
