@@ -35,8 +35,8 @@ def ids(text: str, kinds: list[Kind] | None = None) -> list[str]:
         ("land", '("land"*)'),
         ("Tiangong OR Tianhe", '("Tiangong") OR ("Tianhe"*)'),
         ('"far side" samples', '("far side" AND "samples"*)'),  # a phrase is never a prefix
-        ("Chang'e 4", '(NEAR("Chang" "e" "4", 2))'),  # a number sticks to the word before
-        ("Chang'e 4 mission", '(NEAR("Chang" "e" "4", 2) AND "mission"*)'),
+        ("Chang'e 4", '("Chang e 4")'),  # a number sticks to the word before: one phrase
+        ("Chang'e 4 mission", '("Chang e 4" AND "mission"*)'),
         ("嫦娥四号", '("嫦娥四号"*)'),
         ("4", '("4")'),  # a number is never a prefix: "4" is not "40"
         ("a OR", '("a")'),  # a dangling OR is dropped
@@ -88,7 +88,9 @@ def test_numbers_tell_chang_e_5_from_chang_e_6() -> None:
 
 def test_prefix_and_stemming() -> None:
     assert "crewed-landing" in ids("land")  # "land", "landing"
-    assert ids("landed") == ids("land")  # porter: landed, landing, land are one stem
+    # porter: landed, landing, land are one stem ("land" is a whole word of the index, so it
+    # is not a prefix; "landed" is not, so it is, and finds "lander" too)
+    assert set(ids("land")) <= set(ids("landed"))
     assert ids("sample") == ids("samples")
 
 
@@ -100,7 +102,8 @@ def test_phrases_keep_their_words_together_and_in_order() -> None:
 def test_accents_case_apostrophes_and_chinese_names() -> None:
     assert ids("CHANGÉ 5")[0] == "m-5"
     assert ids("Chang’e 5")[0] == "m-5"
-    assert ids("嫦娥五号") == ["m-5"]
+    # the mission named so first, then what names it in English ("Chang'e-5")
+    assert ids("嫦娥五号")[0] == "m-5" and "change-5-return" in ids("嫦娥五号")
     # the start of a Chinese name: the missions named so first, then their program's records
     assert set(ids("嫦娥")[:2]) == {"m-5", "m-6"}
     assert ids("东方红一号") == ["dfh-1"]

@@ -143,3 +143,22 @@ def test_kinds_narrow_the_search() -> None:
     assert missions and {h["kind"] for h in missions} == {"mission"}
     both = hits("Zhurong", "--kind", "mission,statement")
     assert {h["kind"] for h in both} <= {"mission", "statement"}
+
+
+def test_a_whole_word_is_not_a_prefix_of_other_words() -> None:
+    # "mars" stems to "mar"; as a prefix it would find "March" and "marks"
+    for ident in ids("mars"):
+        assert re.search(r"\bmar(s|tian)", text_of(ident), re.I), ident
+
+
+def test_a_number_belongs_to_the_name_before_it() -> None:
+    found = ids("shenzhou 1")
+    assert set(found[:2]) == {"shenzhou-1", "shenzhou-1-launch"}
+    assert "shenzhou-10-launch" not in found and "tiangong-1" not in found
+
+
+def test_a_chinese_name_finds_what_names_it_in_english_and_or_joins_chinese_words() -> None:
+    assert "change-4-far-side-landing" in ids("嫦娥四号")
+    assert "shenzhou-13-landing" in ids("神舟十三号")
+    both = set(ids("嫦娥 OR 天问"))
+    assert set(ids("嫦娥")) <= both and set(ids("天问")) <= both

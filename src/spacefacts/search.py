@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from spacefacts.db import Database
 from spacefacts.errors import BadValueError
 from spacefacts.model import JsonRecord, Kind, record_date, record_title
-from spacefacts.text import close_matches, fold, fold_words
+from spacefacts.text import close_matches, fold
 
 SEARCH_KINDS = (Kind.milestone, Kind.statement, Kind.mission)
 HEAD_WEIGHT, BODY_WEIGHT, META_WEIGHT = 8.0, 1.0, 2.0
@@ -58,48 +58,76 @@ def _build(conn: sqlite3.Connection, database: Database, schema: str) -> None:
     programs = {p["id"]: p for p in database.select(Kind.program)}
     for kind in SEARCH_KINDS:
         for record in database.select(kind):
-            head, body, meta = _texts(kind, record, programs)
-            rows.append((head, body, meta, kind.value, record["id"]))
-            seen.update(f"{head} {body} {meta}".casefold().split())
+            names, compact, body, meta = _texts(kind, record, programs)
+            rows.append((f"{names} {kind.value} {compact}", body, meta, kind.value, record["id"]))
+            seen.update(f"{names} {body} {meta}".casefold().split())
     conn.executemany(
         f"INSERT INTO {schema}.search (head, body, meta, kind, id) VALUES (?, ?, ?, ?, ?)", rows
     )
-    words = {w for token in seen for w in fold_words(token) if len(w) > 2}
+    # the words as the tokenizer cuts them (not stemmed): did-you-mean offers them, and a last
+    # query word that is one of them is taken whole, not as a prefix ("mars" is not "mar*")
+    words = {w for token in seen for w in words_of(token)}
     conn.executemany(f"INSERT INTO {schema}.word VALUES (?)", ((w,) for w in words))
 
 
-def _texts(kind: Kind, record: JsonRecord, programs: dict[str, JsonRecord]) -> tuple[str, str, str]:
-    """(head, body, meta) of one record, as indexed."""
+def _texts(
+    kind: Kind, record: JsonRecord, programs: dict[str, JsonRecord]
+) -> tuple[str, str, str, str]:
+    """(names, compact names, body, meta) of one record, as indexed; the head is names, the
+    kind and the compact names ("change5"). A name with an apostrophe is there without it too
+    ("Change-4"), so that "change 4" finds Chang'e-4 as "Chang'e 4" does."""
     names = [record["id"], record.get("title") or "", record.get("name") or ""]
     names += record.get("aliases") or []
-    compact = [fold(n) for n in names if n]
-    head = " ".join([*(n.replace("-", " ") for n in names if n), kind.value, *compact])
+    names = [n for n in names if n]
+    names += [_no_apostrophe(n) for n in names if "'" in n or "’" in n]
+    compact = " ".join(dict.fromkeys(fold(n) for n in names))
     program = programs.get(record.get("program") or "", {})
     meta = [program.get("id", ""), program.get("name", ""), *program.get("aliases", [])]
-    if kind is Kind.statement:
-        body = [record["text"], record.get("excerpt") or ""]
-        meta += [record["speaker"], record.get("occasion_name") or ""]
+    if kind is Kind.statement:  # the excerpt repeats the text: searched, not a snippet
+        body = [record["text"]]
+        meta += [record["speaker"], record.get("occasion_name") or "", record.get("excerpt") or ""]
     elif kind is Kind.milestone:
         body = [record["summary"]]
         meta += record["tags"]
     else:
         body = [*record["achievements"], *record["crew"]]
         meta.append(record.get("type") or "")
-    return head, "; ".join(p for p in body if p), " ".join(p for p in meta if p)
+    head = " ".join(n.replace("-", " ") for n in names)
+    return head, compact, "; ".join(p for p in body if p), " ".join(p for p in meta if p)
+
+
+def _no_apostrophe(name: str) -> str:
+    return name.replace("'", "").replace("’", "")
+
+
+def words_of(text: str) -> list[str]:
+    """Words as the index's tokenizer cuts them: lower case, no accents, split at anything not
+    a letter or digit (not stemmed)."""
+    import unicodedata
+
+    folded = text.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _WORD.findall(folded)
 
 
 # --- queries -------------------------------------------------------------------------------
 
 
-def parse(text: str) -> str:
-    """A user's query as an FTS5 MATCH expression; raise BadValueError if nothing is left."""
+def parse(text: str, known: Callable[[str], bool] = lambda word: False) -> str:
+    """A user's query as an FTS5 MATCH expression; raise BadValueError if nothing is left.
+
+    `known(word)` says whether a word is whole in the index: the last word, or a Chinese one,
+    is taken as a prefix only when it is not ("lan" finds landing; "mars" is Mars, not March).
+    """
     tokens = re.findall(r'"[^"]*"?|\S+', text)
     groups: list[list[str]] = []  # OR-groups of AND-ed terms
     terms: list[list[str]] = []
     for n, token in enumerate(tokens):
         if token == "OR":
             if terms:
-                groups.append([_term(t) for t in terms])
+                groups.append([_term(t, known) for t in terms])
                 terms = []
             continue
         words = _WORD.findall(token.strip('"'))
@@ -107,30 +135,29 @@ def parse(text: str) -> str:
             continue
         quoted = token.startswith('"')
         if not quoted and words[0].isdigit() and terms and not terms[-1][0].startswith('"'):
-            terms[-1] = [terms[-1][0], *terms[-1][1:], *words]  # "Chang'e 4": near each other
+            terms[-1] = [terms[-1][0], *terms[-1][1:], *words]  # "Chang'e 4": one phrase
             continue
         last = n == len(tokens) - 1 and not quoted
         terms.append([('"' if quoted else "") + "\x00" * last, *words])
     if terms:
-        groups.append([_term(t) for t in terms])
+        groups.append([_term(t, known) for t in terms])
     groups = [g for g in groups if g]
     if not groups:
         raise BadValueError(f"nothing to search for in {text!r}: give a word or a name")
     return " OR ".join("(" + " AND ".join(g) + ")" for g in groups)
 
 
-def _term(term: list[str]) -> str:
-    """One query term as FTS5: a word, a phrase, or words near each other; maybe a prefix."""
+def _term(term: list[str], known: Callable[[str], bool]) -> str:
+    """One query term as FTS5: a word or a phrase, the last word maybe a prefix."""
     flags, words = term[0], term[1:]
-    quoted = [f'"{w}"' for w in words]
     if flags.startswith('"'):
         return '"' + " ".join(words) + '"'
-    prefix = "\x00" in flags and not words[-1].isdigit() and len(words[-1]) > 1
-    if prefix:
-        quoted[-1] += "*"
-    if len(words) == 1:
-        return quoted[0]
-    return f"NEAR({' '.join(quoted)}, 2)"
+    word = words[-1]
+    if not word.isascii() and len(word) > 1:  # Chinese has no spaces: 天和 starts 天和核心舱
+        return '"' + " ".join(words) + '"*'
+    may_be_cut = "\x00" in flags and not word.isdigit() and len(word) > 1
+    star = "*" if may_be_cut and not known(word.casefold()) else ""
+    return '"' + " ".join(words) + '"' + star
 
 
 def search(
@@ -145,8 +172,8 @@ def search(
     With `marked`, matched words in snippets are enclosed in MARK_START and MARK_END (for a
     terminal to highlight them; render removes the marks from every other output).
     """
-    expression = parse(text)
     ensure_index(database)
+    expression = _expression(database, text)
     database.ensure_lookups()  # an exact name ranks first (below)
     wanted = [k.value for k in (kinds or SEARCH_KINDS)]
     marks = ", ".join("?" * len(wanted))
@@ -188,10 +215,23 @@ def search(
     return hits, int(total)
 
 
+def _expression(database: Database, text: str) -> str:
+    """The MATCH expression of a query; a Chinese name of a record (嫦娥四号) also finds the
+    records that name it in English ("Chang'e-4"), which carry no Chinese alias."""
+    expression = parse(text, lambda word: _known(database, word))
+    if not text.isascii():
+        ident = database.by_name(text.strip())
+        found = database.get(ident) if ident is not None else None
+        name = found and (found[1].get("name") or found[1].get("title"))
+        if name:
+            expression = f"({expression}) OR ({parse(name)})"
+    return expression
+
+
 def matching_ids(database: Database, text: str, kind: Kind) -> set[str]:
     """Ids of the records of `kind` that match `text` (for `quote --search`)."""
-    expression = parse(text)
     ensure_index(database)
+    expression = _expression(database, text)
     sql = "SELECT id FROM search WHERE search MATCH ? AND kind = ?"
     try:  # ids only: no ranking, no snippet, no record fetched per hit
         return {row[0] for row in database.conn.execute(sql, (expression, kind.value))}
@@ -203,10 +243,13 @@ def suggest(database: Database, text: str, n: int = 3) -> list[str]:
     """Words of the fact base close to the query's unknown words, for "did you mean"."""
     ensure_index(database)
     found: list[str] = []
-    for word in fold_words(text):
-        if len(word) < 3 or _known(database, word):
+    for word in words_of(text):
+        if len(word) < 3 or word.isdigit() or _known(database, word):
             continue
-        sql = "SELECT word FROM word WHERE length(word) BETWEEN ? AND ? AND substr(word, 1, 1) = ?"
+        sql = (
+            "SELECT word FROM word WHERE length(word) BETWEEN ? AND ? "
+            "AND substr(word, 1, 1) = ? AND length(word) > 2"
+        )
         candidates = [
             r[0] for r in database.conn.execute(sql, (len(word) - 2, len(word) + 2, word[0]))
         ]
