@@ -77,3 +77,42 @@ def test_characters_beyond_the_basic_plane_stay_in_the_chart(tmp_path: Path) -> 
     svg = run("--data", str(data), "chart", "--format", "svg").stdout
     assert "DFH 🚀 𠀀" in svg
     json.dumps(svg)  # plain text, no surrogates
+
+
+def test_export_takes_the_file_as_an_argument_too(tmp_path: Path) -> None:
+    import sqlite3
+
+    target = tmp_path / "facts.db"
+    run("--data", str(GOOD), "export", "--format", "sqlite", str(target))
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT id FROM milestone ORDER BY date LIMIT 1").fetchone() == (
+            "dfh-1",
+        )
+
+
+def test_csv_export_into_a_new_directory(tmp_path: Path) -> None:
+    run("--data", str(GOOD), "export", "--format", "csv", "--output", str(tmp_path / "new"))
+    assert (tmp_path / "new" / "milestones.csv").read_text(encoding="utf-8").startswith("id,")
+
+
+def test_validate_checks_a_personal_file_over_the_base(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text(
+        'schema_version = 2\n[[sources]]\nid = "mine"\ntitle = "T"\npublisher = "P"\n'
+        '[[milestones]]\nid = "mine-1"\ndate = "2020"\ntitle = "T"\nsummary = "S."\n'
+        'program = "change"\nsources = ["mine"]\n',
+        encoding="utf-8",
+    )
+    result = run("--data", str(GOOD), "--personal", str(mine), "validate", str(mine))
+    assert result.stdout == "" and "no problems" in result.stderr
+
+
+def test_occasions_come_in_date_order() -> None:
+    dates = [o["date"] for o in run_json("occasions") if o["date"]]
+    assert dates == sorted(dates)
+
+
+def test_chart_takes_a_month_for_its_year() -> None:
+    month = run("--data", str(GOOD), "chart", "--since", "2019-06", "--width", "60").stdout
+    year = run("--data", str(GOOD), "chart", "--since", "2019", "--width", "60").stdout
+    assert month == year and "1970" not in month

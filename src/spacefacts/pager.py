@@ -61,9 +61,11 @@ def page(text: str) -> None:
         sys.stdout.write(text)
         return
     assert process.stdin is not None
+    cut = False
     try:
         process.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
         process.stdin.close()
-    except BrokenPipeError:  # the user quit the pager early
-        pass
-    process.wait()
+    except BrokenPipeError:  # the user quit the pager early, or it never read (PAGER=false)
+        cut = True
+    if process.wait() != 0 and cut:  # a pager that failed: the output must not be lost
+        sys.stdout.write(text)

@@ -205,6 +205,8 @@ def listing(database: Database, kind: Kind, program: str | None = None) -> list[
     if kind is Kind.mission:
         where, params = ("program = ?", [find_program(database, program)]) if program else ("", [])
         return database.select(kind, where, params, "launch_date IS NULL, launch_date, id")
+    if kind is Kind.occasion:
+        return database.select(kind, order="date IS NULL, date, id")
     return database.select(kind)
 
 

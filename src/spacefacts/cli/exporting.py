@@ -60,7 +60,16 @@ def _csv(records: factbase.Records, kinds: list[Kind], bom: bool, output: str | 
     from spacefacts.render import Format, Output, serialise
 
     chosen = kinds or list(Kind)
-    directory = output is not None and (output.endswith(os.sep) or Path(output).is_dir())
+    # a directory: one that exists, a path ending in "/", or a new path for several kinds
+    directory = output is not None and (
+        output.endswith(os.sep)
+        or Path(output).is_dir()
+        or (
+            len(chosen) > 1
+            and not Path(output).exists()
+            and paths.output_descriptor(output) is None
+        )
+    )
     if not directory and len(chosen) != 1:
         raise BadValueError(
             "--format csv writes one file per kind: give --output DIRECTORY, or one --kind"

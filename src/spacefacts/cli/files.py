@@ -28,7 +28,7 @@ def validate(
     out: Output,
 ) -> None:
     """Check fact files and report every problem, one per line (exit 3 if any error)."""
-    chosen = [factbase.FactFile(p, str(p)) for p in files] if files else settings().files()
+    chosen = _files_to_check(files) if files else settings().files()
     records, problems = factbase.check(chosen, strict=True)
     errors = [p for p in problems if p.severity == "error"]
     if out.serialised or out.fields is not None:
@@ -41,6 +41,21 @@ def validate(
         say(_summary(records, problems, len(chosen)))
     if errors:
         raise typer.Exit(ExitCode.DATA)
+
+
+def _files_to_check(given: list[Path]) -> list[factbase.FactFile]:
+    """The files named; your personal file among them is checked merged over the base, as it
+    is used (its records may point to the base's programs, topics and sources)."""
+    personal = paths.personal_file(settings().personal)
+    chosen = [
+        factbase.FactFile(p, factbase.PERSONAL if paths.same_file(p, personal) else str(p))
+        for p in given
+    ]
+    if any(f.origin == factbase.PERSONAL for f in chosen):
+        base = factbase.base_file(settings().data)
+        if not any(paths.same_file(f.path, base.path) for f in chosen):
+            chosen.insert(0, base)
+    return chosen
 
 
 def _summary(records: factbase.Records, problems: list[Problem], n_files: int) -> str:
@@ -92,10 +107,17 @@ def export(
         str | None,
         typer.Option("--output", "-o", help="Write to FILE (csv: a DIRECTORY, one file per kind)."),
     ] = None,
+    target: Annotated[
+        str | None,
+        typer.Argument(metavar="[FILE]", help="The same as --output FILE.", show_default=False),
+    ] = None,
 ) -> None:
     """Write the fact base as a fact file (TOML, JSON), CSV, an SQLite database or a calendar."""
     from spacefacts.cli import exporting
 
+    if target is not None and output is not None and target != output:
+        raise BadValueError(f"give the file once: {target!r} or --output {output!r}")
+    output = output or target
     chosen = "json" if as_json else fmt.lower()
     if chosen not in FORMATS:
         raise BadValueError(f"--format {fmt!r}: give one of {', '.join(FORMATS)}")

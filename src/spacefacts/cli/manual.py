@@ -42,8 +42,9 @@ EXIT_STATUS: tuple[tuple[int, str, str], ...] = (
     (
         141,
         "PIPE",
-        "Standard output was closed by the reader (128 + SIGPIPE), as in `spacefacts timeline "
-        "| head -1`; nothing is printed.",
+        "Standard output was closed by the reader before all the output was written (128 + "
+        "SIGPIPE), as can happen in `spacefacts timeline | head -1`; nothing is printed. Output "
+        "that fits in the pipe before the reader leaves was written in full: exit 0.",
     ),
 )
 

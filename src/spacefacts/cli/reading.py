@@ -280,8 +280,12 @@ def stats(*, out: Output) -> None:
     "spacefacts chart --format svg --output timeline.svg",
 )
 def chart(
-    since: Annotated[int | None, typer.Option("--since", help="From this year.")] = None,
-    until: Annotated[int | None, typer.Option("--until", help="Up to this year.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this year (YYYY; YYYY-MM counts its year).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Up to this year (YYYY; YYYY-MM counts its year).")
+    ] = None,
     program: Annotated[
         list[str] | None, typer.Option("--program", help="Only this program (repeatable).")
     ] = None,
@@ -297,7 +301,9 @@ def chart(
     """A visual timeline: one lane per program, a mark per milestone, spans for missions."""
     from spacefacts.cli import charting
 
-    charting.draw(since, until, program or [], mark, width, fmt, output)
+    first, last = query.bound(since, "--since"), query.bound(until, "--until")
+    years = (int(first[:4]) if first else None, int(last[:4]) if last else None)
+    charting.draw(*years, program or [], mark, width, fmt, output)
 
 
 def print_fields() -> None:
