@@ -208,7 +208,7 @@ def test_lunar_table_lists_every_mission_with_its_launch_date() -> None:
     assert "After the three steps" in text and "Lanyue (planned)" in text
     plain = run(*on_good("lunar")).stdout.splitlines()
     assert len(plain) == 5  # a header and one line per step: a record per line
-    assert plain[4].split()[-2:] == ["m-6;", "m-lanyue"]
+    assert plain[4].split()[-3:] == ["m-6;", "m-lanyue", "(planned)"]  # planned, in every view
 
 
 # --- listings ------------------------------------------------------------------------------

@@ -89,10 +89,17 @@ def lunar(*, out: Output) -> None:
     """The lunar program's three steps with their missions, then what came after them."""
     database = settings().database()
     steps = query.lunar(database)
-    if out.serialised or out.fields is not None or not out.style.fancy:
+    if out.serialised or out.fields is not None:
         emit_records(out, "lunar_step", steps, "China's lunar exploration program")
         return
     missions = query.missions_by_id(database, [i for s in steps for i in s["missions"]])
+    if not out.style.fancy:  # plain: one step a line, each mission as "id (status)" if not done
+        shown = [
+            {**s, "missions": [i + render.status_mark(missions.get(i, {})) for i in s["missions"]]}
+            for s in steps
+        ]
+        emit_records(out, "lunar_step", shown, "China's lunar exploration program")
+        return
     emit(out, render.lunar(out, steps, missions))
 
 
