@@ -153,7 +153,7 @@ class _Registration:
 
 # Every command is registered on `app` (for help, completion, docs and tests), and also kept
 # here: a run of one command builds a Typer app of that command alone (_lean_app), since Typer
-# builds the parameters of every registered command on each run, about 10 ms for all of them
+# builds the parameters of every registered command on each run, about 6 ms for all of them
 # (docs/performance.md, start-up budget).
 _COMMANDS: list[_Registration] = []
 _GROUPS: dict[str, typer.Typer] = {}
