@@ -571,6 +571,8 @@ def _detail_parts(
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str | None, str | None]], list[list[str]]]:
     hidden = {"kind", "citations", "relations"} | ({"excerpt"} if full else set())
     rows = [(n, cell(record.get(n))) for n in names if n not in hidden]
+    if full:  # the whole record: a field with no value is left out (--fields shows it)
+        rows = [(n, v) for n, v in rows if v]
     quoted = record.get("excerpt") if record.get("kind") == "statement" else None
     cites: list[tuple[str, str | None, str | None]] = []
     if "citations" in names:
