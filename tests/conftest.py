@@ -1,4 +1,10 @@
-"""Shared helpers: run the CLI in-process and parse what it prints."""
+"""Shared helpers: run the CLI in-process, exactly as the console script runs it, and parse
+what it prints.
+
+The shipped fact base is compiled (and its search index built) once per session, into a cache
+directory every test shares; a test that needs a cache of its own sets SPACEFACTS_CACHE_DIR.
+"Today" is injected (SPACEFACTS_TODAY) so that no test depends on the clock or the time zone.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +15,32 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from spacefacts.cli import app, hoist_global_options
+from spacefacts.cli import app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "good.toml"
 GOLDEN = Path(__file__).parent / "golden"
+TODAY = "2026-12-01"  # the data's as_of: what every test takes for today unless it says
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _clean_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory, shared_cache: Path
+) -> None:
     """Tests see the shipped fact base, no personal file, no colour settings from the caller's
-    shell, the real today, and a cache directory of their own (never the user's)."""
+    shell, a fixed today, and the session's cache directory (never the user's)."""
     names = ("SPACEFACTS_DATA", "SPACEFACTS_PERSONAL", "NO_COLOR", "FORCE_COLOR", "TERM")
-    names += ("SPACEFACTS_NO_CACHE", "SPACEFACTS_TODAY", "CLICOLOR", "CLICOLOR_FORCE")
+    names += ("SPACEFACTS_NO_CACHE", "CLICOLOR", "CLICOLOR_FORCE", "SPACEFACTS_LANG", "LANG")
+    names += ("LC_ALL", "LC_MESSAGES", "SPACEFACTS_UPDATE_URL", "PAGER", "SPACEFACTS_PAGER")
     for name in names:
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("SPACEFACTS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("SPACEFACTS_TODAY", TODAY)
+    monkeypatch.setenv("SPACEFACTS_CACHE_DIR", str(shared_cache))
     # never the user's own personal file: an empty data directory of the test's own
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
 
@@ -33,9 +49,8 @@ runner = CliRunner()
 
 
 def run(*args: str, code: int = 0, env: dict[str, str] | None = None) -> Any:
-    """Run `spacefacts ARGS` as the console script parses them (global options may follow the
-    command name), check the exit code, return the result (stdout, stderr)."""
-    result = runner.invoke(app, hoist_global_options(list(args)), env=env)
+    """Run `spacefacts ARGS`, check the exit code, return the result (stdout, stderr)."""
+    result = runner.invoke(app, list(args), env=env)
     assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     return result

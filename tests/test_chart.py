@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from spacefacts.chart import Lane, Mark, Span, lane_label, plain, styled, svg
+from spacefacts.chart import Lane, Mark, Span, lane_label, plain, styled
+from spacefacts.svg import svg
 
 GOLDEN = Path(__file__).parent / "golden"
 

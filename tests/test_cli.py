@@ -15,12 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import typer.main
 
 from conftest import GOOD, on_good, run, run_json
 from spacefacts import __version__
 from spacefacts.cli import app
 
 SEED = "xinhua-2022-04-24-space-dream"
+ROOT = typer.main.get_command(app)  # the root command, as users run it
 
 
 # --- timeline ------------------------------------------------------------------------------
@@ -188,17 +190,30 @@ def test_lunar_has_three_steps_then_what_came_after() -> None:
     assert [s["step"] for s in steps] == [1, 2, 3, None]
     assert steps[-1]["id"] == "after-the-three-steps"
     assert [s["name"] for s in steps[:3]] == ["Orbiting", "Landing", "Sample return"]
-    assert steps[0]["missions"][0] == "change-1"
-    assert "change-2" in steps[1]["missions"]  # the forerunner of the landing step
-    assert "change-5" in steps[2]["missions"]
-    assert "change-6" not in steps[2]["missions"]  # never in step 3
-    assert "change-6" in steps[3]["missions"]
+    ids = [[m["id"] for m in s["missions"]] for s in steps]
+    assert ids[0][0] == "change-1"
+    assert "change-2" in ids[1]  # the forerunner of the landing step
+    assert "change-5" in ids[2]
+    assert "change-6" not in ids[2]  # never in step 3
+    assert "change-6" in ids[3]
+    # the contract of 0.1, kept: each mission a record with at least its name and launch date
+    first = steps[0]["missions"][0]
+    assert (first["name"], first["launch_date"], first["status"]) == (
+        "Chang'e-1",
+        "2007-10-24",
+        "done",
+    )
+
+
+def test_lunar_json_missions_have_names_for_jq() -> None:
+    names = [m["name"] for step in run_json("lunar") for m in step["missions"]]
+    assert "Chang'e-5" in names and "Chang'e-6" in names
 
 
 def test_lunar_missions_are_in_launch_order() -> None:
     missions = {m["id"]: m for m in run_json("missions")}
     for step in run_json("lunar"):
-        dates = [missions[i]["launch_date"] or "9999" for i in step["missions"]]
+        dates = [missions[m["id"]]["launch_date"] or "9999" for m in step["missions"]]
         assert dates == sorted(dates)
 
 
@@ -291,12 +306,19 @@ def test_stats_table_ends_with_a_decade_chart() -> None:
 # --- output options shared by every command ------------------------------------------------
 
 
-def test_fields_help_lists_the_fields_of_every_kind() -> None:
+def test_fields_help_lists_the_fields_of_what_the_command_prints() -> None:
     text = run("timeline", "--fields", "help").stdout
     lines = dict(line.split(": ", 1) for line in text.splitlines())
+    assert list(lines) == ["milestone"]
     assert lines["milestone"].split(", ")[:3] == ["id", "date", "title"]
-    assert "occasion_name" in lines["statement"] and "years_ago" in lines["anniversary"]
-    assert run("random", "--fields", "help").stdout == text
+    quotes = dict(
+        line.split(": ", 1) for line in run("quote", "--fields", "help").stdout.splitlines()
+    )
+    assert list(quotes) == ["statement"] and "occasion_name" in quotes["statement"]
+    anniversaries = run("on", "--fields", "help").stdout
+    assert anniversaries.startswith("anniversary: ") and "years_ago" in anniversaries
+    kinds = [line.split(":")[0] for line in run("random", "--fields", "help").stdout.splitlines()]
+    assert kinds == ["milestone", "statement", "mission"]
 
 
 def test_no_header_for_plain_and_csv() -> None:
@@ -505,16 +527,11 @@ def test_entry_point_refuses_arguments_that_are_not_utf8() -> None:
 
 
 def _commands() -> list[str]:
-    """Every command, sub-commands included ("add milestone"); hidden aliases left out."""
-    names = [
-        c.name or c.callback.__name__
-        for c in app.registered_commands
-        if c.callback and not c.hidden
-    ]
-    for group in app.registered_groups:
-        sub = group.typer_instance.registered_commands if group.typer_instance else []
-        names += [f"{group.name} {c.name}" for c in sub if not c.hidden]
-    return names
+    """Every command, sub-commands included ("add milestone"); hidden aliases left out: the
+    tree --help shows, as users run it."""
+    import spacefacts.cli.manual as manual
+
+    return [entry.name.removeprefix("spacefacts ") for entry in manual.walk(ROOT)][1:]
 
 
 def test_the_reading_commands_are_all_there() -> None:
@@ -545,8 +562,25 @@ def test_on_defaults_to_today_which_can_be_injected() -> None:
     assert [(r["id"], r["years_ago"]) for r in json.loads(small)] == [("dfh-1", 56)]
 
 
-def test_on_without_injection_is_the_real_today() -> None:
-    today = dt.date.today()
-    found = run_json("on")
-    assert all(r["date"].endswith(today.strftime("-%m-%d")) for r in found)
-    assert all(r["years_ago"] == today.year - int(r["date"][:4]) for r in found)
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "Pacific/Kiritimati", "UTC"])
+def test_today_is_beijings_date_whatever_the_local_zone(
+    monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
+    """At 2026-06-01 20:00 UTC it is already 06-02 in Beijing: `on` looks at 06-02, whatever
+    the machine's time zone (the clock is injected, not read)."""
+    import time
+
+    from spacefacts import dates
+
+    monkeypatch.delenv("SPACEFACTS_TODAY")
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    instant = dt.datetime(2026, 6, 1, 20, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(dates, "now", lambda: instant)
+    try:
+        found = run_json("on")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert found and all(r["date"].endswith("-06-02") for r in found)
+    assert all(r["years_ago"] == 2026 - int(r["date"][:4]) for r in found)

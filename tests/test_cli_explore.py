@@ -82,7 +82,9 @@ def test_search_kind_and_limit() -> None:
     hits = json.loads(result.stdout)
     assert len(hits) == 3 and {h["kind"] for h in hits} == {"statement"}
     total = len(search_json("cooperation", "--kind", "statements"))
-    assert result.stderr == f"spacefacts: showing 3 of {total} (--limit to see more)\n"
+    assert result.stderr == ""  # a script asked for 3: no note
+    table = run("search", "cooperation", "--kind", "statements", "--limit", "3")
+    assert table.stderr == f"spacefacts: showing 3 of {total} (--limit to see more)\n"
 
 
 def test_search_with_no_hits_suggests_a_word_and_prints_an_empty_result() -> None:
@@ -212,7 +214,7 @@ def test_show_csv_has_one_row_per_record() -> None:
 
 def test_sources_count_the_records_that_cite_them() -> None:
     assert [(s["id"], s["cited_by"]) for s in run_json(*on_good("sources"))] == [
-        ("src-a", 11),
+        ("src-a", 12),
         ("src-b", 6),
     ]
     counts = {s["id"]: s["cited_by"] for s in run_json("sources")}
@@ -326,7 +328,7 @@ def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return "; ".join(str(v["id"]) if isinstance(v, dict) else str(v) for v in value)
     return str(value)
 
 
@@ -440,7 +442,8 @@ def test_completion_offers_topics_programs_ids_and_kinds() -> None:
     assert "change-5-team-meeting" in _complete("spacefacts show change-5-")
     assert _complete("spacefacts search moon --kind m") == ["milestone", "mission"]
     assert _complete("spacefacts random --topic pe") == ["peace"]
-    assert _complete("spacefacts timeline --fields occasion_n") == ["occasion_name"]
+    assert _complete("spacefacts quote --fields occasion_n") == ["occasion_name"]
+    assert _complete("spacefacts timeline --fields occasion_n") == []  # not a milestone's
     assert _complete("spacefacts timeline --fields id,ti") == ["id,title"]
 
 

@@ -13,11 +13,14 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import typer.main
 
-import spacefacts.cli.manual as manual  # registers `spacefacts man` (until cli/ imports it)
+import spacefacts.cli.manual as manual
 from conftest import run
+from spacefacts.cli import app as cli_app
 from spacefacts.errors import ExitCode
 
+CLI = typer.main.get_command(cli_app)  # the root command, as users run it
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 DOCS = ROOT / "docs"
@@ -71,15 +74,16 @@ def test_commands_md_has_the_help_as_the_command_prints_it() -> None:
 
 
 def test_json_md_lists_every_field_of_every_kind_in_order() -> None:
-    from spacefacts.model import EXTRA_FIELDS, SCHEMA, fields_of
+    from spacefacts.model import SCHEMA, SHAPES, fields_of
 
     page = (DOCS / "json.md").read_text(encoding="utf-8")
     for kind in SCHEMA:
         order = ", ".join(f"`{n}`" for n in fields_of(kind.value))
         assert f"### {kind.value}\n\nFields in order: {order}." in page
-    for kind, names in EXTRA_FIELDS.items():
-        section = page.split(f"### {kind} (", 1)[1].split("###", 1)[0]
-        assert [m for m in re.findall(r"^\| `(\w+)` \|", section, re.M)] == list(names)
+    for shape in SHAPES:
+        section = page.split(f"### {shape} (", 1)[1].split("###", 1)[0]
+        found = re.findall(r"^\| `(\w+)` \|", section, re.M)
+        assert found == list(fields_of(shape))
 
 
 def test_the_schema_example_is_a_valid_personal_file(tmp_path: Path) -> None:
@@ -97,7 +101,7 @@ def test_the_schema_example_is_a_valid_personal_file(tmp_path: Path) -> None:
 
 # --- every command is documented -------------------------------------------------------------
 
-ENTRIES = list(manual.walk())
+ENTRIES = list(manual.walk(CLI))
 LEAVES = [e for e in ENTRIES if not e.is_group]
 
 
@@ -140,7 +144,7 @@ def test_man_prints_roff_with_every_command() -> None:
 
 
 def test_man_page_lists_the_environment() -> None:
-    page = manual.page()
+    page = manual.page(CLI)
     for name in (
         "SPACEFACTS_DATA", "SPACEFACTS_PERSONAL", "SPACEFACTS_CACHE_DIR", "SPACEFACTS_NO_CACHE",
         "SPACEFACTS_NO_PAGER", "SPACEFACTS_PAGER", "SPACEFACTS_LOCK_TIMEOUT", "SPACEFACTS_TODAY",
@@ -156,7 +160,7 @@ def test_roff_escapes_what_would_be_read_as_requests() -> None:
 @pytest.mark.skipif(shutil.which("groff") is None, reason="groff is not installed")
 def test_groff_formats_the_man_page_without_warnings(tmp_path: Path) -> None:
     page = tmp_path / "spacefacts.1"
-    page.write_text(manual.page(), encoding="utf-8")
+    page.write_text(manual.page(CLI), encoding="utf-8")
     done = subprocess.run(
         ["groff", "-man", "-Tutf8", "-ww", "-z", str(page)], capture_output=True, text=True
     )

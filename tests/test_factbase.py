@@ -10,8 +10,10 @@ import pytest
 
 from conftest import FIXTURES, GOOD, run, run_json
 from spacefacts import factbase
+from spacefacts.dates import parse_date
+from spacefacts.dates import parts_of as date_parts
 from spacefacts.errors import FactBaseError
-from spacefacts.model import Kind, date_parts, fields_of, parse_date, stored
+from spacefacts.model import Kind, fields_of
 
 BROKEN = sorted((FIXTURES / "broken").glob("*.toml"))
 
@@ -82,14 +84,16 @@ def test_good_fixture_loads_every_kind_in_file_order() -> None:
 def test_records_have_their_kinds_json_fields_in_order() -> None:
     records = load_good()
     for kind in Kind:
-        stored_names = [f.name for f in stored(kind)]
+        stored_names = [f.name for f in kind.spec.stored]
         for record in records[kind]:
             assert list(record)[: len(stored_names)] == stored_names
             assert set(record) <= set(fields_of(kind.value))
 
 
 def test_a_statement_takes_its_date_and_milestone_from_its_occasion() -> None:
-    statements = {s["id"]: s for s in load_good()[Kind.statement]}
+    records = load_good()
+    factbase.derive(records)  # the occasion's name is a derived field (model.Derived)
+    statements = {s["id"]: s for s in records[Kind.statement]}
     coop = statements["s-coop"]
     assert (coop["date"], coop["occasion"], coop["milestone"]) == (
         "2021-02-22",
@@ -258,12 +262,19 @@ def test_environment_variable_selects_the_file() -> None:
 def test_today_can_be_injected(monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    assert factbase.today() == dt.date.today().isoformat()
+    from spacefacts import dates
+    from spacefacts.errors import BadValueError
+
     monkeypatch.setenv("SPACEFACTS_TODAY", "2030-01-02")
-    assert factbase.today() == "2030-01-02"
-    for bad in ("2030", "2030-02-30", "tomorrow"):  # not a day: the real today
+    assert dates.today() == "2030-01-02"
+    monkeypatch.delenv("SPACEFACTS_TODAY")
+    # 2030-01-02 at 17:00 UTC is already the 3rd in Beijing (UTC+8)
+    monkeypatch.setattr(dates, "now", lambda: dt.datetime(2030, 1, 2, 17, 0, tzinfo=dt.UTC))
+    assert dates.today() == "2030-01-03"
+    for bad in ("2030", "2030-02-30", "tomorrow"):  # not a day: an error, never ignored
         monkeypatch.setenv("SPACEFACTS_TODAY", bad)
-        assert factbase.today() == dt.date.today().isoformat()
+        with pytest.raises(BadValueError, match="SPACEFACTS_TODAY"):
+            dates.today()
 
 
 @pytest.mark.parametrize(

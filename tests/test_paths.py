@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from spacefacts import paths
-from spacefacts.errors import ExitCode, WriteError
-from spacefacts.paths import FileProblem, PathError
+from spacefacts import fileio, paths
+from spacefacts.errors import ExitCode, FileProblem, PathError, WriteError
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs, devices and flock")
 not_root = pytest.mark.skipif(
@@ -110,14 +109,14 @@ def test_no_home_directory_is_a_clear_error(
 def test_read_regular_reads_a_file(tmp_path: Path) -> None:
     path = tmp_path / "facts.toml"
     path.write_bytes(b"x = 1\n")
-    assert paths.read_regular(path) == b"x = 1\n"
+    assert fileio.read_regular(path) == b"x = 1\n"
 
 
 @posix_only
 def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo.toml"
     os.mkfifo(fifo)
-    problem = problem_of(lambda: paths.read_regular(fifo))
+    problem = problem_of(lambda: fileio.read_regular(fifo))
     assert str(problem) == f"{fifo}: is a FIFO, not a fact file"
 
 
@@ -128,19 +127,19 @@ def test_a_file_that_turns_into_a_fifo_after_the_check_is_refused_too(
     regular, fifo = tmp_path / "regular", tmp_path / "fifo"
     regular.write_text("x")
     os.mkfifo(fifo)
-    monkeypatch.setattr(paths, "_stat", lambda path: os.stat(regular))  # the race, forced
-    problem = problem_of(lambda: paths.read_regular(fifo))  # opened without blocking
+    monkeypatch.setattr(fileio, "_stat", lambda path: os.stat(regular))  # the race, forced
+    problem = problem_of(lambda: fileio.read_regular(fifo))  # opened without blocking
     assert problem.message == "is a FIFO, not a fact file"
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
 def test_dev_zero_is_refused_at_once() -> None:
-    problem = problem_of(lambda: paths.read_regular(Path("/dev/zero")))
+    problem = problem_of(lambda: fileio.read_regular(Path("/dev/zero")))
     assert problem.message == "is a device, not a fact file"
 
 
 def test_a_directory_is_refused(tmp_path: Path) -> None:
-    assert problem_of(lambda: paths.read_regular(tmp_path)).message == (
+    assert problem_of(lambda: fileio.read_regular(tmp_path)).message == (
         "is a directory, not a fact file"
     )
 
@@ -148,18 +147,18 @@ def test_a_directory_is_refused(tmp_path: Path) -> None:
 def test_a_file_over_the_limit_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "big.toml"
     path.write_bytes(b"a" * 2048)
-    assert paths.read_regular(path, limit=2048) == b"a" * 2048
-    problem = problem_of(lambda: paths.read_regular(path, limit=2047))
+    assert fileio.read_regular(path, limit=2048) == b"a" * 2048
+    problem = problem_of(lambda: fileio.read_regular(path, limit=2047))
     assert problem.message == "is larger than 2047 bytes"
-    problem = problem_of(lambda: paths.read_regular(path, limit=1024))
+    problem = problem_of(lambda: fileio.read_regular(path, limit=1024))
     assert problem.message == "is larger than 1 KiB"
-    assert f"{64} MiB" in paths._size(paths.MAX_FACT_FILE)
+    assert f"{64} MiB" in fileio._size(fileio.MAX_FACT_FILE)
 
 
 def test_missing_file(tmp_path: Path) -> None:
     missing = tmp_path / "missing.toml"
-    assert problem_of(lambda: paths.read_regular(missing)).message == "no such file"
-    assert paths.exists_checked(missing) is False
+    assert problem_of(lambda: fileio.read_regular(missing)).message == "no such file"
+    assert fileio.exists_checked(missing) is False
 
 
 @posix_only
@@ -167,32 +166,32 @@ def test_a_symlink_loop_is_reported_not_taken_as_absent(tmp_path: Path) -> None:
     loop = tmp_path / "facts.toml"
     loop.symlink_to(tmp_path / "other.toml")
     (tmp_path / "other.toml").symlink_to(loop)
-    assert problem_of(lambda: paths.exists_checked(loop)).message == "symbolic link loop"
-    assert problem_of(lambda: paths.read_regular(loop)).message == "symbolic link loop"
-    assert problem_of(lambda: paths.real_path(loop)).message == "symbolic link loop"
+    assert problem_of(lambda: fileio.exists_checked(loop)).message == "symbolic link loop"
+    assert problem_of(lambda: fileio.read_regular(loop)).message == "symbolic link loop"
+    assert problem_of(lambda: fileio.real_path(loop)).message == "symbolic link loop"
     with pytest.raises(WriteError, match="symbolic link loop"):
-        paths.write_atomic(loop, b"x")
+        fileio.write_atomic(loop, b"x")
 
 
 @posix_only
 def test_a_dangling_symlink_is_reported(tmp_path: Path) -> None:
     link = tmp_path / "facts.toml"
     link.symlink_to(tmp_path / "gone.toml")
-    assert problem_of(lambda: paths.exists_checked(link)).message == "is a broken symbolic link"
-    assert problem_of(lambda: paths.read_regular(link)).message == "is a broken symbolic link"
-    assert paths.real_path(link) == (tmp_path / "gone.toml").resolve()  # a writer creates it
+    assert problem_of(lambda: fileio.exists_checked(link)).message == "is a broken symbolic link"
+    assert problem_of(lambda: fileio.read_regular(link)).message == "is a broken symbolic link"
+    assert fileio.real_path(link) == (tmp_path / "gone.toml").resolve()  # a writer creates it
 
 
 def test_paths_that_cannot_be_checked(tmp_path: Path) -> None:
     long_name = tmp_path / ("x" * 300)
-    assert problem_of(lambda: paths.exists_checked(long_name)).message == "name too long"
+    assert problem_of(lambda: fileio.exists_checked(long_name)).message == "name too long"
     (tmp_path / "file").write_text("x")
     under_a_file = tmp_path / "file" / "facts.toml"
-    assert problem_of(lambda: paths.exists_checked(under_a_file)).message == (
+    assert problem_of(lambda: fileio.exists_checked(under_a_file)).message == (
         "a part of the path is not a directory"
     )
     nul = Path("a\x00b")
-    assert "NUL" in problem_of(lambda: paths.exists_checked(nul)).message
+    assert "NUL" in problem_of(lambda: fileio.exists_checked(nul)).message
 
 
 def test_a_permission_error_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -200,7 +199,7 @@ def test_a_permission_error_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_pat
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
     monkeypatch.setattr(os, "stat", refuse)
-    assert problem_of(lambda: paths.exists_checked(tmp_path / "x")).message == "permission denied"
+    assert problem_of(lambda: fileio.exists_checked(tmp_path / "x")).message == "permission denied"
 
 
 @posix_only
@@ -211,7 +210,7 @@ def test_a_parent_that_cannot_be_searched(tmp_path: Path) -> None:
     (locked_dir / "facts.toml").write_text("x")
     locked_dir.chmod(0)
     try:
-        problem = problem_of(lambda: paths.exists_checked(locked_dir / "facts.toml"))
+        problem = problem_of(lambda: fileio.exists_checked(locked_dir / "facts.toml"))
         assert problem.message == "permission denied"
     finally:
         locked_dir.chmod(0o700)
@@ -219,12 +218,7 @@ def test_a_parent_that_cannot_be_searched(tmp_path: Path) -> None:
 
 def test_exists_checked_is_true_for_what_exists(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x")
-    assert paths.exists_checked(tmp_path / "f") and paths.exists_checked(tmp_path)
-
-
-def test_file_problem_converts_to_a_loader_problem(tmp_path: Path) -> None:
-    problem = FileProblem(tmp_path / "f", "no such file").problem()
-    assert (problem.file, problem.message) == (str(tmp_path / "f"), "no such file")
+    assert fileio.exists_checked(tmp_path / "f") and fileio.exists_checked(tmp_path)
 
 
 # --- comparing and classifying -------------------------------------------------------------
@@ -236,10 +230,10 @@ def test_same_file_follows_links_and_never_raises(tmp_path: Path) -> None:
     real.write_text("x")
     link.symlink_to(real)
     (tmp_path / "other.toml").write_text("x")
-    assert paths.same_file(link, real)
-    assert not paths.same_file(real, tmp_path / "other.toml")
-    assert not paths.same_file(real, tmp_path / "missing.toml")
-    assert not paths.same_file(Path("a\x00b"), real)
+    assert fileio.same_file(link, real)
+    assert not fileio.same_file(real, tmp_path / "other.toml")
+    assert not fileio.same_file(real, tmp_path / "missing.toml")
+    assert not fileio.same_file(Path("a\x00b"), real)
 
 
 @posix_only
@@ -248,10 +242,10 @@ def test_special_outputs_are_written_in_place(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     (tmp_path / "out.toml").write_text("x")
     for special in ("-", "/dev/stdout", "/dev/stderr", "/dev/fd/3", "/dev/null", fifo):
-        assert paths.is_special_output(special), special
+        assert fileio.is_special_output(special), special
     for plain in (tmp_path / "out.toml", tmp_path / "new.toml", tmp_path, "/dev/fd/x"):
-        assert not paths.is_special_output(plain), plain
-    assert [paths.output_descriptor(p) for p in ("-", "/dev/stderr", "/dev/fd/7", "a")] == [
+        assert not fileio.is_special_output(plain), plain
+    assert [fileio.output_descriptor(p) for p in ("-", "/dev/stderr", "/dev/fd/7", "a")] == [
         1,
         2,
         7,
@@ -264,7 +258,7 @@ def test_special_outputs_are_written_in_place(tmp_path: Path) -> None:
 HOLD_LOCK = """
 import sys
 from pathlib import Path
-from spacefacts.paths import locked
+from spacefacts.fileio import locked
 with locked(Path(sys.argv[1]), timeout=5):
     print("held", flush=True)
     sys.stdin.read()
@@ -309,7 +303,7 @@ def test_a_link_and_its_target_share_one_lock_that_times_out(tmp_path: Path) -> 
         started = time.monotonic()
         with (
             pytest.raises(WriteError) as caught,
-            paths.locked(link, timeout=0.3, waiting=lambda: waited.append("waiting")),
+            fileio.locked(link, timeout=0.3, waiting=lambda: waited.append("waiting")),
         ):
             pass
         assert time.monotonic() - started < 3
@@ -318,7 +312,7 @@ def test_a_link_and_its_target_share_one_lock_that_times_out(tmp_path: Path) -> 
         assert str(caught.value).startswith(f"timed out after 0.3 s waiting for the lock on {real}")
     finally:
         release(child)
-    with paths.locked(link, timeout=2) as resolved:
+    with fileio.locked(link, timeout=2) as resolved:
         assert resolved == real.resolve()
     assert (real_dir / "facts.toml.lock").exists()
     assert not (link_dir / "facts.toml.lock").exists()
@@ -332,21 +326,21 @@ def test_the_lock_timeout_comes_from_the_environment(
     path = tmp_path / "facts.toml"
     child = hold_lock(path)
     try:
-        monkeypatch.setenv(paths.ENV_LOCK_TIMEOUT, "0.2")
+        monkeypatch.setenv(fileio.ENV_LOCK_TIMEOUT, "0.2")
         started = time.monotonic()
-        with pytest.raises(WriteError, match=r"timed out after 0\.2 s"), paths.locked(path):
+        with pytest.raises(WriteError, match=r"timed out after 0\.2 s"), fileio.locked(path):
             pass
         assert time.monotonic() - started < 3
     finally:
         release(child)
     for bad in ("soon", "-1", "nan", "inf", ""):
-        monkeypatch.setenv(paths.ENV_LOCK_TIMEOUT, bad)
-        assert paths._lock_timeout() == paths.LOCK_TIMEOUT == 10.0
+        monkeypatch.setenv(fileio.ENV_LOCK_TIMEOUT, bad)
+        assert fileio._lock_timeout() == fileio.LOCK_TIMEOUT == 10.0
 
 
 def test_a_free_lock_is_taken_without_waiting(tmp_path: Path) -> None:
     waited: list[str] = []
-    with paths.locked(tmp_path / "new" / "facts.toml", waiting=lambda: waited.append("w")):
+    with fileio.locked(tmp_path / "new" / "facts.toml", waiting=lambda: waited.append("w")):
         pass
     assert waited == []
 
@@ -371,7 +365,7 @@ def test_stale_temporaries_are_removed_beside_the_real_file_only(tmp_path: Path)
     (real_dir / ".facts.toml.zzzzzzz9.tmp").symlink_to(precious)
     (real_dir / ".facts.toml.dirdir00.tmp").mkdir()
 
-    paths.remove_stale_temporaries(link_dir / "facts.toml")
+    fileio.remove_stale_temporaries(link_dir / "facts.toml")
 
     assert not (real_dir / TEMPORARY).exists()
     assert (link_dir / TEMPORARY).read_text() == "someone else's"
@@ -387,14 +381,18 @@ def test_temporary_pattern_matches_mkstemp_names(tmp_path: Path) -> None:
 
     fd, name = tempfile.mkstemp(dir=tmp_path, prefix=".f[1].toml.", suffix=".tmp")
     os.close(fd)
-    assert re.fullmatch(paths._temporary_pattern("f[1].toml"), Path(name).name)
+    assert re.fullmatch(fileio._temporary_pattern("f[1].toml"), Path(name).name)
 
 
-def test_write_atomic_creates_directories_and_the_file(tmp_path: Path) -> None:
-    target = tmp_path / "a" / "b" / "facts.toml"
-    paths.write_atomic(target, b"new\n")
+def test_write_atomic_creates_the_file_but_never_its_directories(tmp_path: Path) -> None:
+    target = tmp_path / "facts.toml"
+    fileio.write_atomic(target, b"new\n")
     assert target.read_bytes() == b"new\n"
     assert os.listdir(target.parent) == ["facts.toml"]  # no temporary left
+    missing = tmp_path / "a" / "b" / "facts.toml"
+    with pytest.raises(WriteError, match="no directory"):  # a typo must not make a tree
+        fileio.write_atomic(missing, b"new\n")
+    assert not (tmp_path / "a").exists()
 
 
 @posix_only
@@ -405,7 +403,7 @@ def test_write_atomic_through_a_link_replaces_the_real_file_and_keeps_the_link(
     real.write_bytes(b"old\n")
     real.chmod(0o640)
     link.symlink_to(real)
-    paths.write_atomic(link, b"new\n")
+    fileio.write_atomic(link, b"new\n")
     assert link.is_symlink() and link.resolve() == real.resolve()
     assert real.read_bytes() == b"new\n"
     assert stat.S_IMODE(real.stat().st_mode) == 0o640
@@ -415,7 +413,7 @@ def test_write_atomic_through_a_link_replaces_the_real_file_and_keeps_the_link(
 def test_write_atomic_refuses_a_fifo_and_leaves_it_a_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "out.toml"
     os.mkfifo(fifo)
-    err = ends_quickly(lambda: paths.write_atomic(fifo, b"x"))
+    err = ends_quickly(lambda: fileio.write_atomic(fifo, b"x"))
     assert isinstance(err, WriteError)
     assert str(err) == (
         f"cannot write {fifo}: it is a FIFO, not a regular file; refusing to replace it"
@@ -427,13 +425,13 @@ def test_write_atomic_refuses_a_fifo_and_leaves_it_a_fifo(tmp_path: Path) -> Non
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
 def test_write_atomic_refuses_a_device() -> None:
     with pytest.raises(WriteError, match="is a device, not a regular file"):
-        paths.write_atomic(Path("/dev/full"), b"x")
-    assert paths.is_special_output("/dev/full")
+        fileio.write_atomic(Path("/dev/full"), b"x")
+    assert fileio.is_special_output("/dev/full")
 
 
 def test_write_atomic_refuses_a_directory(tmp_path: Path) -> None:
     with pytest.raises(WriteError, match="is a directory, not a regular file"):
-        paths.write_atomic(tmp_path, b"x")
+        fileio.write_atomic(tmp_path, b"x")
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(
@@ -447,7 +445,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
 
     monkeypatch.setattr(os, "replace", disk_full)
     with pytest.raises(WriteError) as caught:
-        paths.write_atomic(target, b"new\n")
+        fileio.write_atomic(target, b"new\n")
     assert str(caught.value) == (
         f"cannot write {target}: No space left on device; the previous file is unchanged"
     )
@@ -464,5 +462,5 @@ def test_an_interrupted_write_removes_its_temporary(
 
     monkeypatch.setattr(os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        paths.write_atomic(tmp_path / "facts.toml", b"new\n")
+        fileio.write_atomic(tmp_path / "facts.toml", b"new\n")
     assert os.listdir(tmp_path) == []

@@ -129,7 +129,7 @@ def test_edit_saves_a_valid_change_and_refuses_an_invalid_one(
     refused = run("edit", "my-src", code=2)
     assert "must not be empty" in refused.stderr and "nothing was written" in refused.stderr
     assert personal.read_bytes() == before
-    assert "not a record of your personal file" in run("edit", "dfh-1", code=2).stderr
+    assert "is in the base fact base" in run("edit", "dfh-1", code=2).stderr
 
 
 def test_export_only_personal_is_a_valid_fact_file(personal: Path, tmp_path: Path) -> None:

@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 
 from conftest import GOOD, runner
 from spacefacts import factbase, store
-from spacefacts.cli import app, hoist_global_options
+from spacefacts.cli import app
 from spacefacts.errors import FactBaseError
 from spacefacts.factbase import SCHEMA_VERSION, FactFile
-from spacefacts.model import Kind, stored
-from spacefacts.render import markdown_cell
+from spacefacts.model import Kind
+from spacefacts.serialise import markdown_cell
 from spacefacts.text import csv_safe, plain_cell, visible
 
 OUTPUTS = settings(max_examples=20, deadline=None)
@@ -86,7 +86,7 @@ def small_fact_file(path: Path, title: str, summary: str, text: str, speaker: st
 
 def output(data: Path, *args: str, color: bool = False) -> str:
     env = {"FORCE_COLOR": "1", "COLUMNS": "300"} if color else {"COLUMNS": "300"}
-    argv = hoist_global_options(["--no-cache", "--data", str(data), *args])
+    argv = ["--no-cache", "--data", str(data), *args]
     result = runner.invoke(app, argv, env=env)
     assert result.exit_code == 0, (args, result.stdout, result.stderr)
     assert raw_controls(result.stderr) == []
@@ -213,7 +213,7 @@ toml_scalars = (
     | st.datetimes()
     | st.times()
 )
-field_names = st.sampled_from(sorted({f.name for k in Kind for f in stored(k)})) | st.text(
+field_names = st.sampled_from(sorted({f.name for k in Kind for f in k.spec.stored})) | st.text(
     max_size=5
 )
 toml_values = st.recursive(

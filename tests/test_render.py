@@ -9,13 +9,13 @@ import json
 import pytest
 
 from conftest import GOOD
-from spacefacts import db, factbase, query, render, search
+from spacefacts import db, factbase, query, search, views
 from spacefacts.errors import Problem, UnknownValueError
 from spacefacts.model import Kind, detail_fields, fields_of
-from spacefacts.render import Format, Output, Style
+from spacefacts.serialise import Format, Output, Style
 
 DB = db.open_factbase([factbase.FactFile(GOOD, "test")], use_cache=False)
-RECORDS = query.timeline(DB)
+RECORDS = query.timeline(DB, query.Filters())[0]
 PLAIN = Style(fancy=False, color=False)
 
 
@@ -28,17 +28,17 @@ def rendered(
     header: bool = True,
 ) -> str:
     out = Output(fmt, fields, style, header)
-    return render.records(out, kind, RECORDS if found is None else found, "Title")
+    return views.records(out, kind, RECORDS if found is None else found, "Title")
 
 
 def test_json_records_have_the_documented_fields_in_order() -> None:
     assert tuple(RECORDS[0]) == fields_of("milestone")
-    assert tuple(query.statements(DB)[0]) == fields_of("statement")
+    assert tuple(query.statements(DB, query.Filters())[0][0]) == fields_of("statement")
     for kind in (Kind.source, Kind.topic, Kind.program, Kind.occasion, Kind.mission):
         assert tuple(query.listing(DB, kind)[0]) == fields_of(kind.value)
     assert tuple(query.lunar(DB)[0]) == fields_of("lunar_step")
     assert tuple(query.lunar(DB)[-1]) == fields_of("lunar_step")
-    assert tuple(search.search(DB, "samples")[0][0]) == fields_of("hit")
+    assert tuple(search.search(DB, "samples").hits[0]) == fields_of("hit")
     assert tuple(query.on_this_day(DB, 2026, 4, 24)[0]) == fields_of("anniversary")
     assert tuple(query.stats(DB)[0]) == fields_of("stat")
     assert tuple(query.speakers(DB)[0]) == fields_of("speaker")
@@ -56,8 +56,8 @@ def test_json_and_jsonl_round_trip() -> None:
 
 def test_json_keeps_chinese_text_unless_the_output_cannot_show_it() -> None:
     found = query.listing(DB, Kind.program)
-    assert "嫦娥工程" in render.records(Output(Format.json), "program", found)
-    ascii_only = render.records(Output(Format.json, ascii_json=True), "program", found)
+    assert "嫦娥工程" in views.records(Output(Format.json), "program", found)
+    ascii_only = views.records(Output(Format.json, ascii_json=True), "program", found)
     assert ascii_only.isascii() and json.loads(ascii_only) == found
 
 
@@ -98,7 +98,7 @@ def test_plain_table_is_one_aligned_line_per_record() -> None:
 
 def test_plain_table_aligns_chinese_text_by_display_width() -> None:
     rows = [["嫦娥五号", "x"], ["Chang'e-5", "y"]]
-    lines = render.plain_table(rows, ["Name", "Mark"]).splitlines()
+    lines = views.plain_table(rows, ["Name", "Mark"]).splitlines()
     from spacefacts.text import width
 
     assert [width(line[: line.rindex(" ") + 1]) for line in lines] == [11, 11, 11]
@@ -130,11 +130,11 @@ def test_unknown_field_lists_the_valid_ones() -> None:
 def test_detail_in_every_format() -> None:
     kind, record = query.find_record(DB, "s-coop")
     shown = [query.detail(DB, kind, record)]
-    assert json.loads(render.detail(Output(Format.json), "statement", shown)) == shown
-    plain = render.detail(Output(), "statement", shown)
+    assert json.loads(views.detail(Output(Format.json), "statement", shown)) == shown
+    plain = views.detail(Output(), "statement", shown)
     assert plain.splitlines()[:2] == ["kind           statement", "id             s-coop"]
     assert "  [1] Author A, “Source A”, Publisher A, 2022-04-24, https://example.org/a" in plain
-    picked = render.detail(Output(Format.json, ["id", "citations"]), "statement", shown)
+    picked = views.detail(Output(Format.json, ["id", "citations"]), "statement", shown)
     assert [list(r) for r in json.loads(picked)] == [["id", "citations"]]
 
 
@@ -167,9 +167,9 @@ def test_style_follows_the_environment(
 
 
 def test_search_terms_are_highlighted_only_in_colour() -> None:
-    hits, _ = search.search(DB, "satellite reaches", marked=True)
-    coloured = render.records(Output(style=Style(True, True, 100)), "hit", hits)
-    plain = render.records(Output(style=Style(True, False, 100)), "hit", hits)
+    hits = search.search(DB, "satellite reaches", marked=True).hits
+    coloured = views.records(Output(style=Style(True, True, 100)), "hit", hits)
+    plain = views.records(Output(style=Style(True, False, 100)), "hit", hits)
     assert "\x1b[1;7mreaches\x1b[0m" in coloured
     assert "\x1b" not in plain and "First satellite" in plain
 
@@ -185,17 +185,17 @@ def test_search_terms_are_highlighted_only_in_colour() -> None:
     ],
 )
 def test_ago(years: int, text: str) -> None:
-    assert render.ago(years) == text
+    assert views.ago(years) == text
 
 
 def test_decade_chart_plain_and_drawn() -> None:
     stats = query.stats(DB)
-    plain = render.decade_chart(stats, PLAIN)
+    plain = views.decade_chart(stats, PLAIN)
     assert plain.splitlines()[1:] == [
         "Milestones per decade",
         "1970s  #############                             1",
         "2020s  ########################################  3",
         "2030s  #############                             1",
     ]
-    drawn = render.decade_chart(stats, Style(True, False, 80))
+    drawn = views.decade_chart(stats, Style(True, False, 80))
     assert "█" in drawn and "\x1b" not in drawn

@@ -11,16 +11,18 @@ from pathlib import Path
 import pytest
 
 from conftest import GOOD
-from spacefacts import db, factbase, search
+from spacefacts import db, factbase, query, search
 from spacefacts.errors import BadValueError, UnknownValueError
-from spacefacts.model import Kind, fields_of
+from spacefacts.model import SEARCHED, Kind, fields_of
+from spacefacts.text import marked_spans
 
 FILES = [factbase.FactFile(GOOD, "test")]
 DB = db.open_factbase(FILES, use_cache=False)
 
 
 def ids(text: str, kinds: list[Kind] | None = None) -> list[str]:
-    hits, total = search.search(DB, text, kinds)
+    result = search.search(DB, text, kinds or ())
+    hits, total = result.hits, result.total
     assert total == len(hits)
     return [hit["id"] for hit in hits]
 
@@ -33,19 +35,38 @@ def ids(text: str, kinds: list[Kind] | None = None) -> list[str]:
     [
         ("far side", '("far" AND "side"*)'),  # every word, the last one a prefix
         ("land", '("land"*)'),
-        ("Tiangong OR Tianhe", '("Tiangong") OR ("Tianhe"*)'),
+        ("Tianhe OR Tiangong", '("tianhe") OR ("tiangong"*)'),
+        ("Tiangong OR Tianhe", '(("tiangong" OR "station")) OR ("tianhe"*)'),  # a synonym
         ('"far side" samples', '("far side" AND "samples"*)'),  # a phrase is never a prefix
-        ("Chang'e 4", '("Chang e 4")'),  # a number sticks to the word before: one phrase
-        ("Chang'e 4 mission", '("Chang e 4" AND "mission"*)'),
-        ("嫦娥四号", '("嫦娥四号"*)'),
+        ("Chang'e 4", '("chang e 4")'),  # a number sticks to the word before: one phrase
+        ("Chang'e 4 mission", '("chang e 4" AND "mission"*)'),
+        ("moon landing 2030", '(("moon" OR "lunar") AND "landing" AND "2030")'),  # a year: a word
+        ("嫦娥四号", "(<嫦娥四号>)"),  # Chinese: the records its Chinese text finds (search_zh)
         ("4", '("4")'),  # a number is never a prefix: "4" is not "40"
         ("a OR", '("a")'),  # a dangling OR is dropped
-        ("NEAR AND", '("NEAR" AND "AND"*)'),  # FTS5 keywords are only words here
+        ("NEAR AND", '("near" AND "and"*)'),  # FTS5 keywords are only words here
         ('x "', '("x")'),  # an unclosed quote holds nothing
+        ("landing -moon", '(("landing") NOT ("moon"))'),  # left out: that word, whole
+        ("landing NOT moon", '(("landing") NOT ("moon"))'),
+        ("\uff4d\uff4f\uff4f\uff4e", '("moon"*)'),  # fullwidth letters are letters
     ],
 )
 def test_parse_builds_a_safe_fts5_expression(text: str, expression: str) -> None:
-    assert search.parse(text) == expression
+    parsed = search.parse(text)
+    assert parsed.expression(lambda word: False, lambda chinese: f"<{chinese}>") == expression
+
+
+@pytest.mark.parametrize("text", ["-moon", "NOT moon", "NOT -moon OR -x"])
+def test_leaving_out_needs_something_to_find(text: str) -> None:
+    with pytest.raises(BadValueError, match="nothing to search for"):
+        search.parse(text)
+
+
+def test_a_query_is_bounded() -> None:
+    with pytest.raises(BadValueError, match="at most 500"):
+        search.parse("moon " * 200)
+    with pytest.raises(BadValueError, match="at most 24"):
+        search.parse(" ".join(f"w{n}" for n in range(30)))
 
 
 @pytest.mark.parametrize("text", ["", " ", "' , '", "OR", '""', "-", "…"])
@@ -60,7 +81,7 @@ def test_nothing_to_search_for_is_a_usage_error(text: str) -> None:
 def test_index_holds_milestones_statements_and_missions() -> None:
     search.ensure_index(DB)
     rows = DB.conn.execute("SELECT kind, id FROM search ORDER BY kind, id").fetchall()
-    expected = [(k.value, i) for k in search.SEARCH_KINDS for i in DB.ids([k])]
+    expected = [(k.value, i) for k in SEARCHED for i in DB.ids([k])]
     assert rows == sorted(expected)
     search.ensure_index(DB)  # a second call builds nothing twice
     assert DB.conn.execute("SELECT count(*) FROM search").fetchone()[0] == len(expected)
@@ -75,7 +96,9 @@ def test_words_match_on_word_boundaries() -> None:
 
 def test_every_word_must_match_unless_or() -> None:
     assert ids("samples far") == ["change-6-return", "m-6"]
-    assert ids("samples satellite") == []
+    result = search.search(DB, "samples satellite")
+    assert result.partial and result.hits  # no record has both: those with either, said so
+    assert not search.search(DB, "samples far").partial
     assert set(ids("satellite OR peace")) == {"dfh-1", "s-peace"}
 
 
@@ -110,7 +133,7 @@ def test_accents_case_apostrophes_and_chinese_names() -> None:
 
 
 def test_titles_and_names_rank_above_body_text() -> None:
-    hits, _ = search.search(DB, "samples")
+    hits = search.search(DB, "samples").hits
     # the two milestones say "samples" in their title; the missions only in achievements
     assert [h["id"] for h in hits[:2]] == ["change-5-return", "change-6-return"]
     scores = [h["score"] for h in hits]
@@ -119,14 +142,15 @@ def test_titles_and_names_rank_above_body_text() -> None:
 
 def test_kinds_and_limit() -> None:
     assert ids("Chang'e-5", [Kind.milestone]) == ["change-5-return"]
-    hits, total = search.search(DB, "samples", limit=1)
+    result = search.search(DB, "samples", limit=1)
+    hits, total = result.hits, result.total
     assert len(hits) == 1 and total == 4
 
 
 def test_hits_have_the_documented_fields_and_a_marked_snippet() -> None:
-    (plain,) = search.search(DB, "satellite")[0]
+    (plain,) = search.search(DB, "satellite").hits
     assert search.MARK_START not in plain["snippet"]
-    (hit,) = search.search(DB, "satellite reaches", marked=True)[0]
+    (hit,) = search.search(DB, "satellite reaches", marked=True).hits
     assert tuple(hit) == fields_of("hit")
     assert (hit["kind"], hit["id"], hit["date"], hit["title"]) == (
         "milestone",
@@ -134,14 +158,14 @@ def test_hits_have_the_documented_fields_and_a_marked_snippet() -> None:
         "1970-04-24",
         "First satellite",
     )
-    text, spans = search.marked_spans(hit["snippet"])
+    text, spans = marked_spans(hit["snippet"])
     assert [text[a:b] for a, b in spans] == ["reaches"]  # marked in the summary
     assert search.plain_snippet(hit["snippet"]) == text
     assert search.MARK_START not in text
 
 
 def test_statement_hits_are_titled_by_speaker() -> None:
-    (hit,) = search.search(DB, "peace")[0]
+    (hit,) = search.search(DB, "peace").hits
     assert (hit["kind"], hit["title"]) == (
         "statement",
         "Speaker Two: Space is for peace [and for all].",
@@ -167,15 +191,16 @@ def test_suggest_finds_a_word_of_the_fact_base() -> None:
 
 
 def test_parse_kinds_takes_names_and_plurals() -> None:
-    assert search.parse_kinds(None) is None
-    assert search.parse_kinds("Statements,mission") == [Kind.statement, Kind.mission]
+    assert query.parse_kinds(None) == []
+    assert query.parse_kinds(["Statements,mission"]) == [Kind.statement, Kind.mission]
+    assert query.parse_kinds(["mission", "statement,mission"]) == [Kind.mission, Kind.statement]
     with pytest.raises(UnknownValueError) as caught:
-        search.parse_kinds("milestne")
+        query.parse_kinds(["milestne"])
     assert caught.value.close == ("milestone",)
     with pytest.raises(BadValueError):
-        search.parse_kinds(" , ")
+        query.parse_kinds([" , "])
     with pytest.raises(UnknownValueError):
-        search.parse_kinds("source")  # sources are listed, not searched
+        query.parse_kinds(["source"])  # sources are listed, not searched
 
 
 # --- the index and the cache ---------------------------------------------------------------
@@ -186,14 +211,14 @@ def test_the_index_is_built_once_into_the_cache(
 ) -> None:
     monkeypatch.setenv("SPACEFACTS_CACHE_DIR", str(tmp_path))
     first = db.open_factbase(FILES)
-    assert search.search(first, "satellite")[1] == 1
+    assert search.search(first, "satellite").total == 1
     (cached,) = tmp_path.glob("facts-*.sqlite")
     conn = sqlite3.connect(cached)
     assert conn.execute("SELECT count(*) FROM search").fetchone()[0] == 12
     conn.close()
     again = db.open_factbase(FILES)
     assert again.has_table("search") and again.has_table("name")
-    assert search.search(again, "satellite")[0][0]["id"] == "dfh-1"
+    assert search.search(again, "satellite").hits[0]["id"] == "dfh-1"
 
 
 def test_a_read_only_cache_is_searched_with_an_index_in_memory(tmp_path: Path) -> None:
@@ -201,5 +226,5 @@ def test_a_read_only_cache_is_searched_with_an_index_in_memory(tmp_path: Path) -
     db.compile_records(factbase.load(FILES), path).close()
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     read_only = db.Database(conn, FILES)
-    assert search.search(read_only, "satellite")[0][0]["id"] == "dfh-1"
+    assert search.search(read_only, "satellite").hits[0]["id"] == "dfh-1"
     assert search.suggest(read_only, "satelite") == ["satellite"]

@@ -317,15 +317,15 @@ def test_add_through_a_symlink_keeps_the_link(tmp_path: Path, personal: Path) ->
 # Runs the CLI in a child process with one function replaced (argv[1] says which).
 CHILD = """
 import os, signal, sys, time
-from spacefacts import paths
+from spacefacts import fileio
 if sys.argv[1] == "kill-before-rename":
     os.replace = lambda src, dst: os.kill(os.getpid(), signal.SIGKILL)
 elif sys.argv[1] == "slow-write":
-    real = paths.write_atomic
+    real = fileio.write_atomic
     def slow(path, data):
         time.sleep(1.0)  # widen the read-modify-write window: unlocked, the adds would clash
         real(path, data)
-    paths.write_atomic = slow
+    fileio.write_atomic = slow
 from spacefacts.cli import app
 app(sys.argv[2:], prog_name="spacefacts")
 """

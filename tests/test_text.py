@@ -56,7 +56,7 @@ def test_width_counts_terminal_cells() -> None:
     assert text.width("e\u0301") == 1  # e + COMBINING ACUTE ACCENT
     assert text.width("\uff21\uff22") == 4  # FULLWIDTH LATIN CAPITAL LETTER A, B
     assert text.width("a\u200bb") == 2  # zero width space
-    assert text.width("\u2764\ufe0f") == 1  # variation selector takes no cell
+    assert text.width("\u2764\ufe0f") == 2  # an emoji presentation: two cells, as Rich draws it
     assert text.width("") == 0
 
 

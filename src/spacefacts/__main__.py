@@ -14,7 +14,9 @@ import gc
 import os
 import sys
 
-FAILURE, INTERRUPTED, PIPE = 1, 130, 141  # see errors.ExitCode; 141 = 128 + SIGPIPE
+from spacefacts.errors import ExitCode
+
+FAILURE, INTERRUPTED, PIPE = ExitCode.FAILURE, ExitCode.INTERRUPTED, ExitCode.PIPE
 
 
 def run() -> None:
@@ -31,9 +33,7 @@ def run() -> None:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else FAILURE)
         if isinstance(done.code, str):
             _say(done.code)
-        if code == FAILURE and type(sys.stdout).__name__ == "PacifyFlushWrapper":
-            code = PIPE  # click's answer to EPIPE: it wrapped stdout and exits 1
-        elif code == INTERRUPTED:  # Typer turns Ctrl-C into Exit(130), silently
+        if code == INTERRUPTED:  # Typer turns Ctrl-C into Exit(130), silently
             _say("spacefacts: interrupted")
     except KeyboardInterrupt:
         _say("spacefacts: interrupted")

@@ -25,24 +25,29 @@ import contextlib
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from spacefacts import __version__, factbase, paths
-from spacefacts.errors import ExitCode, SpacefactsError
-from spacefacts.model import BOOL, REF, REFS, SCHEMA, JsonRecord, Kind, record_date
+from spacefacts import __version__, factbase, fileio, paths
+from spacefacts.errors import PathError, SpacefactsError
+from spacefacts.model import (
+    BOOL,
+    INT,
+    SCHEMA,
+    TEXT,
+    TEXTS,
+    JsonRecord,
+    Kind,
+    record_date,
+    record_title,
+)
 from spacefacts.text import fold
 
-FORMAT = 1  # bump when the tables change
+FORMAT = 2  # bump when the tables change
 ENV_NO_CACHE = "SPACEFACTS_NO_CACHE"
 BUSY_TIMEOUT = 5.0  # seconds to wait for another process that is writing the cache
-
-
-class CacheError(SpacefactsError):
-    """The cache database is damaged beyond what a rebuild can fix at once."""
-
-    exit_code = ExitCode.DATA
 
 
 def enabled(no_cache: bool = False) -> bool:
@@ -51,7 +56,31 @@ def enabled(no_cache: bool = False) -> bool:
 
 
 def columns(kind: Kind) -> list[str]:
-    return [f.name for f in SCHEMA[kind]] + ["origin"]
+    return [*SCHEMA[kind].field_names, "origin"]
+
+
+def date_where(
+    column: str, since: str | None, until: str | None, years: Sequence[int] = ()
+) -> tuple[list[str], list[Any]]:
+    """SQL keeping records whose date's period overlaps the range and the years.
+
+    A date string and the first (last) day of a bound compare at the date's own precision:
+    "2026" overlaps --since 2026-06 because "2026" >= "2026-06-01"[:4] (dates.overlaps).
+    """
+    from spacefacts.dates import first_day, last_day
+
+    where: list[str] = []
+    params: list[Any] = []
+    if since is not None:
+        where.append(f"{column} >= substr(?, 1, length({column}))")
+        params.append(first_day(since))
+    if until is not None:
+        where.append(f"{column} <= substr(?, 1, length({column}))")
+        params.append(last_day(until))
+    if years:
+        where.append(f"substr({column}, 1, 4) IN ({', '.join('?' * len(years))})")
+        params += [f"{y:04d}" for y in years]
+    return where, params
 
 
 # --- opening -------------------------------------------------------------------------------
@@ -64,7 +93,7 @@ def open_factbase(files: Sequence[factbase.FactFile], use_cache: bool = True) ->
         return Database(compile_records(factbase.load(files), ":memory:"), files)
     try:
         path = _cache_path(files)
-    except paths.PathError:  # nowhere to put a cache (no home directory): compile in memory
+    except PathError:  # nowhere to put a cache (no home directory): compile in memory
         return Database(compile_records(factbase.load(files), ":memory:"), files)
     conn = _open_cached(path, key)
     if conn is None:
@@ -115,12 +144,17 @@ def _cache_path(files: Sequence[factbase.FactFile]) -> Path:
 
 
 def _open_cached(path: Path, key: str) -> sqlite3.Connection | None:
-    """The cache database at `path` if it is a regular file holding `key`, else None."""
+    """The cache database at `path` if it is the file this program wrote for `key`, else None.
+
+    A cache is the project's own file: one changed by anything else (its stamp differs: see
+    _stamp), or holding a view, a trigger or a table of another shape, is compiled again.
+    """
     try:
-        if not path.is_file():
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or _stamp_of(info) != _read_stamp(path):
             return None
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
-    except (OSError, sqlite3.Error):
+    except (OSError, ValueError, sqlite3.Error):
         return None
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
@@ -133,53 +167,80 @@ def _open_cached(path: Path, key: str) -> sqlite3.Connection | None:
 
 
 def _layout_ok(conn: sqlite3.Connection) -> bool:
-    """Whether every table has the columns compile_records writes.
+    """Whether the database holds exactly what compile_records and the look-ups write: no
+    views or triggers, and every table with the columns it was written with.
 
-    A cache whose key matches but whose tables were changed is compiled again: a missing
-    column would not even fail, SQLite reads a double-quoted unknown name as a string. Reads
-    only the schema (microseconds).
+    A missing column would not even fail: SQLite reads a double-quoted unknown name as a
+    string. Reads only the schema (microseconds).
     """
+    objects = conn.execute("SELECT type, name FROM sqlite_master").fetchall()
+    if any(kind not in ("table", "index") for kind, _ in objects):
+        return False
     expected = {kind.value: ["seq", *columns(kind)] for kind in Kind}
     expected |= {"meta": ["key", "value"]}
     for table, wanted in expected.items():
         if [row[1] for row in conn.execute(f"PRAGMA table_info({table})")] != wanted:
             return False
-    built_later = {"link": ["source", "target", "field"], "name": ["folded", "id", "rank"]}
-    built_later |= {"record": ["id", "kind", "seq"]}
-    for table, wanted in built_later.items():
+    tables = {name for kind, name in objects if kind == "table"}
+    known = {*expected, *_BUILT_LATER, "search", "word"}
+    if any(not name.startswith("search_") and name not in known for name in tables):
+        return False
+    for table, wanted in _BUILT_LATER.items():
         found = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
         if found and found != wanted:
             return False
     return True
 
 
+_BUILT_LATER = {
+    "link": ["source", "target", "field"],
+    "name": ["folded", "id", "rank"],
+    "record": ["id", "kind", "seq"],
+}
+
+
+def _stamp_of(info: os.stat_result) -> str:
+    return f"{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def _stamp_path(path: Path) -> Path:
+    return path.with_name(path.name + ".stamp")
+
+
+def _read_stamp(path: Path) -> str:
+    """The stamp this program wrote when it last wrote the cache file (inode, size, mtime)."""
+    try:
+        return fileio.read_regular(_stamp_path(path), 256).decode("ascii", "replace")
+    except (OSError, SpacefactsError):
+        return ""
+
+
+def _write_stamp(path: Path) -> None:
+    """Record the cache file as this program left it: any later change by another program
+    (a value edited, a table replaced by a view) no longer matches, and the cache is compiled
+    again."""
+    with contextlib.suppress(OSError, SpacefactsError):
+        fileio.write_atomic(_stamp_path(path), _stamp_of(os.stat(path)).encode("ascii"))
+
+
 def _write_cache(path: Path, key: str, records: factbase.Records) -> sqlite3.Connection | None:
     """Compile into a temporary file beside `path`, then rename it: readers never see half."""
-    import tempfile
-
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(path)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-    except OSError:
-        return None  # an unwritable cache directory: compile in memory instead
-    try:
-        conn = compile_records(records, temporary, key)
-        conn.close()
-        os.replace(temporary, path)
+        with fileio.replacing(path) as temporary:
+            compile_records(records, temporary, key).close()
+        _write_stamp(path)
         return sqlite3.connect(path, timeout=BUSY_TIMEOUT)
-    except (OSError, sqlite3.Error):
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        return None
+    except (OSError, SpacefactsError, sqlite3.Error):
+        return None  # an unwritable cache directory: compile in memory instead
 
 
 def _remove_stale(path: Path) -> None:
-    """Temporary files of a compile that was killed, older than a minute."""
+    """Temporary files of a compile that was killed, older than a minute (and their journals)."""
     import time
 
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+    for stale in path.parent.glob(f".{path.name}.*.tmp*"):
         with contextlib.suppress(OSError):
             if stale.is_file() and time.time() - stale.stat().st_mtime > 60:
                 stale.unlink()
@@ -193,17 +254,18 @@ def compile_records(
 ) -> sqlite3.Connection:
     """Write every record into a new SQLite database at `target` and return it open."""
     conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT)
-    conn.execute(
-        "PRAGMA journal_mode = OFF" if target == ":memory:" else "PRAGMA journal_mode = DELETE"
-    )
+    # a new file that replaces the cache only when complete: a journal would only be left
+    # behind by a killed compile
+    conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
+    factbase.derive(records)
     with conn:
         conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-        add_counts(records)
         for kind in Kind:
             names = columns(kind)
             cols = ", ".join(f'"{n}"' for n in names)
-            conn.execute(f"CREATE TABLE {kind.value} (seq INTEGER PRIMARY KEY, {cols})")
+            declared = ", ".join(f'"{n}" {_sql_type(kind, n)}' for n in names)
+            conn.execute(f"CREATE TABLE {kind.value} (seq INTEGER PRIMARY KEY, {declared})")
             marks = ", ".join("?" * len(names))
             rows = _rows(kind, records[kind])
             conn.executemany(f"INSERT INTO {kind.value} ({cols}) VALUES ({marks})", rows)
@@ -211,32 +273,45 @@ def compile_records(
         conn.execute("CREATE INDEX statement_order ON statement (date, seq)")
         meta = {"key": key, "format": str(FORMAT), "files": json.dumps(records.files)}
         conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    conn.execute("PRAGMA journal_mode = DELETE")  # later look-up tables: in transactions
     return conn
 
 
-def add_counts(records: factbase.Records) -> None:
-    """The derived fields: how often each source, topic, program and occasion is used."""
+_SQL_TYPES = {INT: "INTEGER", BOOL: "INTEGER"}
 
-    def count(kind: Kind, field: str, ids: Iterable[str]) -> None:
-        counts: dict[str, int] = {}
-        for ident in ids:
-            counts[ident] = counts.get(ident, 0) + 1
-        for record in records[kind]:
-            record[field] = counts.get(record["id"], 0)
 
-    cited = (s for k in Kind for r in records[k] for s in set(r.get("sources") or ()))
-    count(Kind.source, "cited_by", cited)
-    count(Kind.topic, "statements", (t for s in records[Kind.statement] for t in s["topics"]))
-    count(Kind.program, "milestones", (m["program"] for m in records[Kind.milestone]))
-    count(Kind.program, "missions", (m["program"] for m in records[Kind.mission]))
-    count(
-        Kind.occasion,
-        "statements",
-        (s["occasion"] for s in records[Kind.statement] if s["occasion"]),
-    )
-    missions = sorted(records[Kind.mission], key=lambda m: (m["launch_date"] or "9999", m["id"]))
-    for step in records[Kind.lunar_step]:
-        step["missions"] = [m["id"] for m in missions if m["step"] == step["step"]]
+def _sql_type(kind: Kind, name: str) -> str:
+    """The declared type of a column: INTEGER, JSON for lists (text holding a JSON array, as
+    Datasette and sqlite-utils read it), TEXT otherwise."""
+    spec = SCHEMA[kind]
+    if name not in spec.field_names:
+        return "TEXT"
+    field = spec.field(name)
+    return "JSON" if field.is_list else _SQL_TYPES.get(field.type, "TEXT")
+
+
+def finish_export(conn: sqlite3.Connection) -> None:
+    """Make a compiled database ready for other tools (`export --format sqlite`): a full-text
+    table per searched kind linked to its records (`milestone_fts`, content="milestone": the
+    search box Datasette offers on a table), and only the meta rows that describe the data."""
+    from spacefacts.model import SEARCHED
+
+    with conn:
+        for kind in SEARCHED:
+            texts = [
+                f.name
+                for f in SCHEMA[kind].fields
+                if f.type in (TEXT, TEXTS) and f.derived is None and f.name != "id"
+            ]
+            cols = ", ".join(f'"{n}"' for n in texts)
+            conn.execute(
+                f"CREATE VIRTUAL TABLE {kind.value}_fts USING fts5({cols}, "
+                f"content='{kind.value}', content_rowid='seq')"
+            )
+            conn.execute(f"INSERT INTO {kind.value}_fts({kind.value}_fts) VALUES ('rebuild')")
+        conn.execute("DELETE FROM meta WHERE key IN ('key', 'files') OR coalesce(value, '') = ''")
+        conn.execute("DROP TABLE IF EXISTS word")
+    conn.execute("VACUUM")
 
 
 def _to_json(values: list[Any]) -> str:
@@ -252,7 +327,7 @@ _encode_string = json.encoder.encode_basestring
 
 def _rows(kind: Kind, records: Sequence[JsonRecord]) -> Iterable[list[Any]]:
     names = columns(kind)
-    lists = {f.name for f in SCHEMA[kind] if f.is_list}
+    lists = {f.name for f in SCHEMA[kind].fields if f.is_list}
     for record in records:
         row = []
         for name in names:
@@ -280,7 +355,7 @@ def _build_lookups(conn: sqlite3.Connection, schema: str) -> None:
 
 
 def _links(kind: Kind, records: Sequence[JsonRecord]) -> Iterable[tuple[str, str, str]]:
-    refs = [f for f in SCHEMA[kind] if f.type in (REF, REFS)]
+    refs = [f for f in SCHEMA[kind].fields if f.is_ref]
     for record in records:
         for spec in refs:
             value = record.get(spec.name)
@@ -289,23 +364,16 @@ def _links(kind: Kind, records: Sequence[JsonRecord]) -> Iterable[tuple[str, str
 
 
 def _names(records: factbase.Records) -> Iterable[tuple[str, str, int]]:
-    """Folded labels a record can be looked up by; a lower rank wins a clash."""
-    for rank, kind, labels in (
-        (0, Kind.mission, ("name", "aliases")),
-        (1, Kind.program, ("name", "aliases")),
-        (2, Kind.milestone, ("title", "aliases")),
-        (3, Kind.occasion, ("name",)),
-        (4, Kind.source, ("title",)),
-    ):
+    """Folded ids and names a record can be looked up by (SCHEMA's `names`); a lower rank
+    wins a clash."""
+    for kind in Kind:
+        spec = SCHEMA[kind]
         for record in records[kind]:
-            yield fold(record["id"]), record["id"], rank + 10
-            for label in labels:
+            yield fold(record["id"]), record["id"], spec.name_rank
+            for label in spec.names:
                 value = record.get(label)
                 for text in value if isinstance(value, list) else [value] if value else []:
-                    yield fold(text), record["id"], rank + 10
-    for kind in (Kind.statement, Kind.lunar_step, Kind.topic):
-        for record in records[kind]:
-            yield fold(record["id"]), record["id"], 20
+                    yield fold(text), record["id"], spec.name_rank
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -343,7 +411,7 @@ class Database:
     def decode(self, kind: Kind, row: Sequence[Any]) -> JsonRecord:
         types = self._decoders.get(kind)
         if types is None:
-            by_name = {f.name: f for f in SCHEMA[kind]}
+            by_name = {f.name: f for f in SCHEMA[kind].fields}
             types = [
                 (n, "list" if n in by_name and by_name[n].is_list else
                  "bool" if n in by_name and by_name[n].type == BOOL else "")
@@ -362,8 +430,9 @@ class Database:
             record[name] = value
         return record
 
-    def count(self, kind: Kind) -> int:
-        return int(self.conn.execute(f"SELECT count(*) FROM {kind.value}").fetchone()[0])
+    def count(self, kind: Kind, where: str = "", params: Sequence[Any] = ()) -> int:
+        sql = f"SELECT count(*) FROM {kind.value}" + (f" WHERE {where}" if where else "")
+        return int(self.conn.execute(sql, params).fetchone()[0])
 
     def get(self, ident: str) -> tuple[Kind, JsonRecord] | None:
         """The record with this exact id, and its kind."""
@@ -396,15 +465,31 @@ class Database:
         self._ready.add(table)
         if self.has_table(table):
             return
+        conn = self.conn
+        isolation, conn.isolation_level = conn.isolation_level, None  # transactions by hand
         try:
-            with self.conn:
-                build(self.conn, "main")
-        except sqlite3.OperationalError:
-            schemas = {row[1] for row in self.conn.execute("PRAGMA database_list")}
+            # one transaction: a reader in another process sees the table whole or not at
+            # all (never created and still empty); a writer waits for the other one to finish
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if not self.has_table(table):  # another process may have built it meanwhile
+                    build(conn, "main")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError:  # read-only (or locked too long): this run, in memory
+            conn.isolation_level = isolation
+            schemas = {row[1] for row in conn.execute("PRAGMA database_list")}
             if "scratch" not in schemas:
-                self.conn.execute("ATTACH DATABASE ':memory:' AS scratch")
-            with self.conn:
-                build(self.conn, "scratch")
+                conn.execute("ATTACH DATABASE ':memory:' AS scratch")
+            with conn:
+                build(conn, "scratch")
+            return
+        finally:
+            conn.isolation_level = isolation
+        if self.cache is not None:
+            _write_stamp(self.cache)
 
     def ensure_lookups(self) -> None:
         """The record, link and name tables, built on the first look-up by id, name or
@@ -435,7 +520,5 @@ class Database:
         found = self.get(ident)
         if found is None:
             return None
-        from spacefacts.model import record_title
-
         kind, record = found
-        return kind, record_date(kind.value, record), record_title(kind.value, record)
+        return kind, record_date(kind, record), record_title(kind, record)

@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     DATA = 3  # a fact file cannot be read or is invalid
     WRITE = 4  # a file could not be written (or locked in time); the old one is intact
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
+    PIPE = 141  # the reader closed standard output (128 + SIGPIPE), as `| head` does
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,21 +76,58 @@ class FactBaseError(SpacefactsError):
 
 
 class UnknownValueError(SpacefactsError):
-    """A looked-up value (topic, program, id, field, kind) does not exist."""
+    """A looked-up value (topic, program, id, field, kind) does not exist.
+
+    The message names the closest known values (one wording for every look-up: "did you mean
+    'a' or 'b'?"), else lists the known values when they are few, else names the command that
+    lists them, or says what to do (`hint`).
+    """
 
     exit_code = ExitCode.USAGE
 
-    def __init__(self, what: str, value: str, known: Sequence[str], close: Sequence[str]) -> None:
+    def __init__(
+        self, what: str, value: str, known: Sequence[str], close: Sequence[str], hint: str = ""
+    ) -> None:
+        from spacefacts.text import did_you_mean
+
         self.what, self.value = what, value
         self.known, self.close = tuple(known), tuple(close)
         message = f"unknown {what} {value!r}"
         if close:
-            message += f"; did you mean {' or '.join(repr(c) for c in close)}?"
-        elif known:
+            message += f"; {did_you_mean(close)}"
+        elif known or hint:
             message += "."
         if known:
             message += f" Known {what}s: {', '.join(known)}"
+        elif hint and not close:
+            message += f" {hint}"
         super().__init__(message)
+
+
+class PathError(SpacefactsError):
+    """A path spacefacts needs cannot be found or checked."""
+
+    exit_code = ExitCode.DATA
+
+
+class FileProblem(PathError):
+    """A file cannot be read or checked: missing, not a regular file, too large, a link loop."""
+
+    def __init__(self, path: object, message: str) -> None:
+        self.path, self.message = path, message
+        super().__init__(f"{path}: {message}")
+
+
+class CacheError(SpacefactsError):
+    """The compiled fact base (the cache) failed even when compiled again."""
+
+    exit_code = ExitCode.DATA
+
+
+class OutputError(SpacefactsError):
+    """Standard output could not be written (a full disk, a file size limit)."""
+
+    exit_code = ExitCode.FAILURE
 
 
 class BadValueError(SpacefactsError):

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from spacefacts import paths
+from spacefacts import fileio, paths
+from spacefacts.dates import parse_date, today, type_name
 from spacefacts.errors import FactBaseError, Problem, SpacefactsError
 from spacefacts.model import (
     BOOL,
@@ -22,21 +23,18 @@ from spacefacts.model import (
     INT,
     REF,
     REFS,
+    SCHEMA,
     STATUS,
     TEXT,
     Field,
     JsonRecord,
     Kind,
     Status,
-    parse_date,
-    stored,
-    type_name,
 )
 
 SCHEMA_VERSION = 2
 SHIPPED = "shipped"
 PERSONAL = "personal"
-ENV_TODAY = "SPACEFACTS_TODAY"
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _STATUSES = tuple(s.value for s in Status)
@@ -64,26 +62,6 @@ class Records:
         return sum(len(v) for v in self.by_kind.values())
 
 
-def today() -> str:
-    """Today's date in Beijing time, as the fact base's dates are; or $SPACEFACTS_TODAY
-    (YYYY-MM-DD), for tests and reproducible runs.
-
-    Beijing time, not the local date: on a launch day the record is dated by Beijing's
-    calendar, which is a day ahead of the Americas for part of the day.
-    """
-    given = os.environ.get(ENV_TODAY)
-    if given:
-        try:
-            if len(given) == 10:
-                return parse_date(given)
-        except ValueError:
-            pass
-    import datetime as dt
-
-    beijing = dt.timezone(dt.timedelta(hours=8))
-    return dt.datetime.now(beijing).date().isoformat()
-
-
 def base_file(data: Path | None = None) -> FactFile:
     """The base fact file: `data` if given, else $SPACEFACTS_DATA, else the shipped one."""
     if data is not None:
@@ -102,7 +80,7 @@ def fact_files(data: Path | None = None, personal: Path | None = None) -> list[F
     """
     files = [base_file(data)]
     path = paths.personal_file(personal)
-    if paths.exists_checked(path):
+    if fileio.exists_checked(path):
         files.append(FactFile(path, PERSONAL))
     return files
 
@@ -158,7 +136,7 @@ def _read(fact_file: FactFile, raw: bytes | None = None) -> tuple[_Doc | None, P
     name = str(fact_file.path)
     if raw is None:
         try:
-            raw = paths.read_regular(fact_file.path)
+            raw = fileio.read_input(fact_file.path)
         except SpacefactsError as err:
             return None, Problem(name, _strip_path(str(err), name))
     if raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark, as some editors write: not data
@@ -215,7 +193,7 @@ class _Pending(NamedTuple):
 
 
 # Per kind, computed once: the stored fields, their names, the reference fields.
-_STORED = {k: stored(k) for k in Kind}
+_STORED = {k: SCHEMA[k].stored for k in Kind}
 _NAMES = {k: frozenset(f.name for f in fields) for k, fields in _STORED.items()}
 _REFS = {k: tuple(f for f in fields if f.type in (REF, REFS)) for k, fields in _STORED.items()}
 _PLAIN_TEXT = (TEXT, REF)  # a string is all they need (STATUS is checked against the list)
@@ -415,6 +393,14 @@ class _Builder:
     def _check_steps(self) -> None:
         steps: set[int] = set()
         for step in self.records[Kind.lunar_step]:
+            if step["step"] is None:
+                if not step["programs"]:
+                    message = "a record of no step names the programs it gathers (programs)"
+                    self._record_problem(step, "programs", message)
+                continue
+            if step["programs"]:
+                message = "a numbered step's missions say their step; leave programs out"
+                self._record_problem(step, "programs", message)
             if step["step"] in steps:
                 self._record_problem(step, "step", f"duplicate lunar step {step['step']}")
             steps.add(step["step"])
@@ -427,7 +413,6 @@ class _Builder:
         occasions = {o["id"]: o for o in self.records[Kind.occasion]}
         for statement in self.records[Kind.statement]:
             occasion = occasions.get(statement["occasion"] or "")
-            statement["occasion_name"] = occasion["name"] if occasion else None
             if occasion is None:
                 continue
             if statement["date"] is None:
@@ -444,7 +429,9 @@ class _Builder:
     def _check_dates(self) -> None:
         """Nothing dated after today unless planned; a planned date that has passed warns."""
         now = today()
-        for kind, name in ((Kind.milestone, "date"), (Kind.mission, "launch_date")):
+        for kind in (Kind.milestone, Kind.mission):
+            name = SCHEMA[kind].date
+            assert name is not None
             for record in self.records[kind]:
                 date = record[name]
                 if date is None:
@@ -536,3 +523,49 @@ class _LineIndex:
         if name is not None and (line := self.keys.get((table, index, name))) is not None:
             return line
         return self.headers.get((table, index))
+
+
+# --- derived fields ------------------------------------------------------------------------
+
+
+def derive(records: Records) -> None:
+    """Compute every derived field SCHEMA declares (model.Derived), in place."""
+    from collections import Counter
+
+    by_id = {r["id"]: r for k in Kind for r in records[k]}
+    for kind in Kind:
+        for spec in SCHEMA[kind].fields:
+            how = spec.derived
+            if how is None:
+                continue
+            if how.how == "count":
+                counts: Counter[str] = Counter()
+                for other in Kind if how.of is None else (how.of,):
+                    for r in records[other]:
+                        value = r.get(how.via)
+                        if isinstance(value, list):
+                            counts.update(set(value))
+                        elif value:
+                            counts[value] += 1
+                for r in records[kind]:
+                    r[spec.name] = counts[r["id"]]
+            elif how.how == "name":
+                for r in records[kind]:
+                    target = by_id.get(r.get(how.via) or "")
+                    r[spec.name] = target.get(how.attribute) if target else None
+            elif how.how == "members":
+                _members(records, kind, spec.name)
+
+
+def _members(records: Records, kind: Kind, name: str) -> None:
+    """A lunar step's missions: those of its `step`, or (the step-less record of what came
+    after) the step-less missions of its `programs`; in launch order, as brief records."""
+    missions = sorted(records[Kind.mission], key=lambda m: (m["launch_date"] or "9999", m["id"]))
+    for step in records[kind]:
+        programs = set(step.get("programs") or ())
+        step[name] = [
+            {f: m[f] for f in ("id", "name", "launch_date", "status")}
+            for m in missions
+            if (m["step"] == step["step"] if step["step"] is not None else
+                m["step"] is None and m["program"] in programs)
+        ]  # fmt: skip

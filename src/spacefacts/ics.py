@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["CALNAME", "Event", "calendar"]
+__all__ = ["CALNAME", "Alarm", "Event", "calendar"]
 
 CALNAME = "China space anniversaries (spacefacts)"
 UID_DOMAIN = "@spacefacts"
@@ -27,6 +27,10 @@ class Event:
     description: str = ""
     categories: tuple[str, ...] = ()
     url: str | None = None
+
+
+Alarm = tuple[int, int]
+"""A reminder at this (hour, minute) of the day of the event."""
 
 
 def _clean(text: str) -> str:
@@ -63,7 +67,7 @@ def _fold(line: str) -> str:
     return "\r\n ".join(pieces)
 
 
-def _event(event: Event, stamp: str) -> list[str]:
+def _event(event: Event, stamp: str, alarm: Alarm | None = None) -> list[str]:
     start = dt.date(*event.date)
     # Feb 29 recurs on the last day of February, so the anniversary is kept in common years too
     rule = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1" if (start.month, start.day) == (2, 29) else ""
@@ -72,7 +76,7 @@ def _event(event: Event, stamp: str) -> list[str]:
         f"UID:{_text(event.uid)}{UID_DOMAIN}",
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{_date(start)}",
-        f"DTEND;VALUE=DATE:{_date(start + dt.timedelta(days=1))}",
+        "DURATION:P1D",  # not DTEND: the day after 9999-12-31 has no date
         f"RRULE:{rule or 'FREQ=YEARLY'}",
         f"SUMMARY:{_text(event.summary)}",
     ]
@@ -81,9 +85,19 @@ def _event(event: Event, stamp: str) -> list[str]:
     if event.categories:
         lines.append("CATEGORIES:" + ",".join(_text(c) for c in event.categories))
     url = "".join(_clean(event.url or "").split())  # a URI: no escaping, but no whitespace
-    if url:
+    if url.lower().startswith(("https://", "http://")):  # never javascript:, data:, file:
         lines.append(f"URL:{url}")
-    lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
+    lines.append("TRANSP:TRANSPARENT")
+    if alarm is not None:
+        hours, minutes = alarm
+        lines += [
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            f"DESCRIPTION:{_text(event.summary)}",
+            f"TRIGGER;RELATED=START:PT{hours}H{minutes}M",
+            "END:VALARM",
+        ]
+    lines.append("END:VEVENT")
     return lines
 
 
@@ -91,6 +105,7 @@ def calendar(
     events: Sequence[Event],
     prodid: str = "-//spacefacts//spacefacts//EN",
     stamp: dt.datetime | None = None,
+    alarm: Alarm | None = None,
 ) -> str:
     """The VCALENDAR text, CRLF line ends included.
 
@@ -115,6 +130,6 @@ def calendar(
         if uid in seen:
             raise ValueError(f"repeated event uid {event.uid!r}")
         seen.add(uid)
-        lines += _event(event, stamp_text)
+        lines += _event(event, stamp_text, alarm)
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)

@@ -1,9 +1,11 @@
-"""The schema: one definition per record kind, from which everything else is derived.
+"""The schema: every record kind once, and every rule of a kind in one place.
 
-The loader and the validator (factbase), the SQLite tables and the JSON contract (db), the
-table columns (render), the fact-file writer (store) and the reference in docs/ all read
-SCHEMA. A record is a plain dict in its kind's JSON shape (JsonRecord): the fields of SCHEMA
-in order, then "origin".
+For each kind, SCHEMA says its fields (in JSON order, with their types, references and how a
+derived field is computed), which field places it in time, which fields name it, its one-line
+title, its listing columns and order. The loader and the validator (factbase), the SQLite
+tables (db), look-ups and search (query, search), the views and writers (views, serialise),
+the fact-file writer (store) and the reference in docs/ all ask SCHEMA. A record is a plain
+dict in its kind's JSON shape (JsonRecord): the fields of SCHEMA in order, then "origin".
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ class Kind(StrEnum):
     def table(self) -> str:
         return f"{self.value}s"
 
+    @property
+    def spec(self) -> KindSpec:
+        return SCHEMA[self]
+
     @classmethod
     def from_table(cls, name: str) -> Kind | None:
         """The kind whose [[table]] is `name` ("milestones" -> milestone), or None."""
@@ -38,7 +44,7 @@ class Kind(StrEnum):
 
 
 class Status(StrEnum):
-    """Whether a dated thing happened: the timeline marks anything but `done`."""
+    """Whether a dated thing happened. The one place status rules live."""
 
     done = "done"
     planned = "planned"
@@ -46,10 +52,49 @@ class Status(StrEnum):
     failed = "failed"
     cancelled = "cancelled"
 
+    @property
+    def happened(self) -> bool:
+        """It took place (a failure too): it has an anniversary; planned and cancelled do not."""
+        return self not in (Status.planned, Status.cancelled)
+
+    @property
+    def ongoing(self) -> bool:
+        """Still going on: a chart draws it to today."""
+        return self is Status.active
+
+    @property
+    def mark(self) -> str:
+        """What a title says of it: nothing for done, else " (planned)", " (active)" ..."""
+        return "" if self is Status.done else f" ({self.value})"
+
+
+def status_of(record: JsonRecord) -> Status:
+    """A record's status; `done` for kinds without one."""
+    return Status(record.get("status") or Status.done)
+
+
+# --- fields --------------------------------------------------------------------------------
 
 # Field types: how a TOML value is checked and stored.
 TEXT, TEXTS, DATE, INT, BOOL, STATUS = "text", "texts", "date", "int", "bool", "status"
 REF, REFS = "ref", "refs"  # an id, a list of ids, of the kinds in Field.to (empty: any kind)
+RECORDS = "records"  # derived only: a list of brief records (JSON objects)
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """How a derived field is computed when the fact base is compiled.
+
+    - count: how many records of `of` (any kind when None) refer to this one through `via`;
+    - name: the `attribute` of the record this one refers to through `via`;
+    - members: the missions of a lunar step (by its `step`, or of its `programs` when it has
+      none), in launch order, as brief records (id, name, launch_date, status).
+    """
+
+    how: str
+    via: str = ""
+    of: Kind | None = None
+    attribute: str = "name"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,195 +103,475 @@ class Field:
 
     name: str
     type: str
+    help: str = ""
     required: bool = False
     to: tuple[Kind, ...] = ()  # the kinds a ref/refs field points to; () for any
-    derived: bool = False  # computed when loading (JSON only): never written in a fact file
-    help: str = ""
+    derived: Derived | None = None  # computed when compiling (JSON only): never in a fact file
 
     @property
     def is_list(self) -> bool:
-        return self.type in (TEXTS, REFS)
+        return self.type in (TEXTS, REFS, RECORDS)
+
+    @property
+    def is_ref(self) -> bool:
+        return self.type in (REF, REFS)
 
 
 def _f(name: str, type_: str, help_: str, *, req: bool = False, to: tuple[Kind, ...] = ()) -> Field:
-    return Field(name, type_, req, to, False, help_)
+    return Field(name, type_, help_, req, to)
 
 
-def _derived(name: str, type_: str, help_: str) -> Field:
-    return Field(name, type_, False, (), True, help_)
+def _derived(name: str, type_: str, help_: str, how: Derived) -> Field:
+    return Field(name, type_, help_, derived=how)
+
+
+# --- listings ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """How records of one shape are listed.
+
+    `columns`: (field, header) of a plain table, one record per line. A terminal table stacks
+    the `narrow` fields in a left column and the `main` fields in a column that gets the room
+    (`header`), its first line bold; narrow terminals get a card per record instead.
+    """
+
+    columns: tuple[tuple[str, str], ...]
+    narrow: tuple[str, ...] = ()
+    main: tuple[str, ...] = ()
+    header: str = ""
+
+    def title(self, name: str) -> str:
+        return dict(self.columns).get(name, name.replace("_", " ").title())
+
+
+@dataclass(frozen=True, slots=True)
+class KindSpec:
+    """A record kind: its fields and the rules every module asks of it."""
+
+    fields: tuple[Field, ...]
+    listing: Listing
+    date: str | None = None  # the field that places a record in time
+    names: tuple[str, ...] = ()  # fields it is looked up by, besides its id (best first)
+    name_rank: int = 20  # when two records share a name, the lower rank wins
+    title: str = "id"  # the field that is its one-line title
+    order: str = "seq"  # listing order, SQL over its columns
+    searched: bool = False  # in the full-text index (search.py)
+
+    @property
+    def stored(self) -> tuple[Field, ...]:
+        """The fields a fact file holds (not the derived ones)."""
+        return tuple(f for f in self.fields if f.derived is None)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
 
 
 _ID = _f("id", TEXT, "Unique, stable kebab-case id.", req=True)
 _SOURCES = _f("sources", REFS, "Ids of the sources it cites.", req=True, to=(Kind.source,))
 _ALIASES = _f("aliases", TEXTS, "Other names (Chinese names, abbreviations).")
 _STATUS = _f("status", STATUS, "done, planned, active, failed or cancelled (default done).")
+_DATED = "{date} IS NULL, {date}, id"
 
-SCHEMA: dict[Kind, tuple[Field, ...]] = {
-    Kind.source: (
-        _ID,
-        _f("title", TEXT, "Title of the work.", req=True),
-        _f("publisher", TEXT, "Who published it.", req=True),
-        _f("author", TEXT, "Who wrote it."),
-        _f("published", DATE, "Publication date."),
-        _f("url", TEXT, "Where to read it."),
-        _f("note", TEXT, "What it supports: the sentence, the date as the source gives it."),
-        _derived("cited_by", INT, "How many records cite it."),
+
+def _order(date: str) -> str:
+    return _DATED.format(date=date)
+
+
+SCHEMA: dict[Kind, KindSpec] = {
+    Kind.source: KindSpec(
+        fields=(
+            _ID,
+            _f("title", TEXT, "Title of the work.", req=True),
+            _f("publisher", TEXT, "Who published it.", req=True),
+            _f("author", TEXT, "Who wrote it."),
+            _f("published", DATE, "Publication date."),
+            _f("url", TEXT, "Where to read it."),
+            _f("note", TEXT, "What it supports: the sentence, the date as the source gives it."),
+            _derived("cited_by", INT, "How many records cite it.", Derived("count", "sources")),
+        ),
+        listing=Listing(
+            (
+                ("id", "Id"),
+                ("published", "Date"),
+                ("cited_by", "Cited"),
+                ("publisher", "Publisher"),
+                ("title", "Title"),
+            ),
+            ("published", "cited_by"),
+            ("title", "id", "publisher"),
+            "Source",
+        ),
+        date="published",
+        names=("title",),
+        name_rank=14,
+        title="title",
     ),
-    Kind.topic: (
-        _ID,
-        _f("description", TEXT, "What statements on this topic are about.", req=True),
-        _derived("statements", INT, "How many statements have this topic."),
+    Kind.topic: KindSpec(
+        fields=(
+            _ID,
+            _f("description", TEXT, "What statements on this topic are about.", req=True),
+            _derived(
+                "statements",
+                INT,
+                "How many statements have this topic.",
+                Derived("count", "topics", Kind.statement),
+            ),
+        ),
+        listing=Listing(
+            (("id", "Topic"), ("statements", "Statements"), ("description", "Description")),
+            ("id", "statements"),
+            ("description",),
+            "Description",
+        ),
     ),
-    Kind.program: (
-        _ID,
-        _f("name", TEXT, "Full name.", req=True),
-        _f("description", TEXT, "One sentence."),
-        _ALIASES,
-        _derived("milestones", INT, "How many milestones belong to it."),
-        _derived("missions", INT, "How many missions belong to it."),
+    Kind.program: KindSpec(
+        fields=(
+            _ID,
+            _f("name", TEXT, "Full name.", req=True),
+            _f("description", TEXT, "One sentence."),
+            _ALIASES,
+            _derived(
+                "milestones",
+                INT,
+                "How many milestones belong to it.",
+                Derived("count", "program", Kind.milestone),
+            ),
+            _derived(
+                "missions",
+                INT,
+                "How many missions belong to it.",
+                Derived("count", "program", Kind.mission),
+            ),
+        ),
+        listing=Listing(
+            (
+                ("id", "Id"),
+                ("milestones", "Milestones"),
+                ("missions", "Missions"),
+                ("name", "Name"),
+            ),
+            ("milestones", "missions"),
+            ("name", "id", "description"),
+            "Program",
+        ),
+        names=("name", "aliases"),
+        name_rank=11,
+        title="name",
     ),
-    Kind.occasion: (
-        _ID,
-        _f("name", TEXT, "What the occasion was: a message, a meeting, a talk.", req=True),
-        _f("date", DATE, "When (Beijing time)."),
-        _f("milestone", REF, "The milestone it belongs to.", to=(Kind.milestone,)),
-        _SOURCES,
-        _derived("statements", INT, "How many statements were made at it."),
+    Kind.occasion: KindSpec(
+        fields=(
+            _ID,
+            _f("name", TEXT, "What the occasion was: a message, a meeting, a talk.", req=True),
+            _f("date", DATE, "When (Beijing time)."),
+            _f("milestone", REF, "The milestone it belongs to.", to=(Kind.milestone,)),
+            _SOURCES,
+            _derived(
+                "statements",
+                INT,
+                "How many statements were made at it.",
+                Derived("count", "occasion", Kind.statement),
+            ),
+        ),
+        listing=Listing(
+            (("date", "Date"), ("id", "Id"), ("statements", "Statements"), ("name", "Name")),
+            ("date", "statements"),
+            ("name", "id"),
+            "Occasion",
+        ),
+        date="date",
+        names=("name",),
+        name_rank=13,
+        title="name",
+        order=_order("date"),
     ),
-    Kind.milestone: (
-        _ID,
-        _f("date", DATE, "YYYY, YYYY-MM or YYYY-MM-DD, Beijing time.", req=True),
-        _f("title", TEXT, "One line.", req=True),
-        _f("summary", TEXT, "One to three sentences.", req=True),
-        _f("program", REF, "The program it belongs to.", req=True, to=(Kind.program,)),
-        _STATUS,
-        _f("tags", TEXTS, "Free lowercase words."),
-        _SOURCES,
-        _ALIASES,
-        _f("related", REFS, "Ids of related records of any kind."),
-        _f("outcome", REF, "What became of a plan or expectation.", to=(Kind.milestone,)),
+    Kind.milestone: KindSpec(
+        fields=(
+            _ID,
+            _f("date", DATE, "YYYY, YYYY-MM or YYYY-MM-DD, Beijing time.", req=True),
+            _f("title", TEXT, "One line.", req=True),
+            _f("summary", TEXT, "One to three sentences.", req=True),
+            _f("program", REF, "The program it belongs to.", req=True, to=(Kind.program,)),
+            _STATUS,
+            _f("tags", TEXTS, "Free lowercase words."),
+            _SOURCES,
+            _ALIASES,
+            _f("related", REFS, "Ids of related records of any kind."),
+            _f("outcome", REF, "What became of a plan or expectation.", to=(Kind.milestone,)),
+        ),
+        listing=Listing(
+            (
+                ("date", "Date"),
+                ("id", "Id"),
+                ("program", "Program"),
+                ("status", "Status"),
+                ("title", "Title"),
+                ("summary", "Summary"),
+            ),
+            ("date", "program"),
+            ("title", "id", "summary"),
+            "Milestone",
+        ),
+        date="date",
+        names=("title", "aliases"),
+        name_rank=12,
+        title="title",
+        order="date, id",
+        searched=True,
     ),
-    Kind.statement: (
-        _ID,
-        _f("text", TEXT, "The words (verbatim) or their content (reported).", req=True),
-        _f("speaker", TEXT, "Who said it.", req=True),
-        _f("date", DATE, "When; taken from the occasion when it has one."),
-        _f("occasion", REF, "The occasion it was said at.", to=(Kind.occasion,)),
-        _f("topics", REFS, "Topics of the vocabulary.", req=True, to=(Kind.topic,)),
-        _f("verbatim", BOOL, "true: the source quotes these exact words.", req=True),
-        _SOURCES,
-        _f("excerpt", TEXT, "The source's sentence it is taken from."),
-        _f("milestone", REF, "The milestone it was said at.", to=(Kind.milestone,)),
-        _derived("occasion_name", TEXT, "The occasion's name."),
+    Kind.statement: KindSpec(
+        fields=(
+            _ID,
+            _f("text", TEXT, "The words (verbatim) or their content (reported).", req=True),
+            _f("speaker", TEXT, "Who said it.", req=True),
+            _f("date", DATE, "When; taken from the occasion when it has one."),
+            _f("occasion", REF, "The occasion it was said at.", to=(Kind.occasion,)),
+            _f("topics", REFS, "Topics of the vocabulary.", req=True, to=(Kind.topic,)),
+            _f("verbatim", BOOL, "true: the source quotes these exact words.", req=True),
+            _SOURCES,
+            _f("excerpt", TEXT, "The source's sentence it is taken from."),
+            _f("milestone", REF, "The milestone it was said at.", to=(Kind.milestone,)),
+            _derived("occasion_name", TEXT, "The occasion's name.", Derived("name", "occasion")),
+        ),
+        listing=Listing(
+            (
+                ("date", "Date"),
+                ("id", "Id"),
+                ("speaker", "Speaker"),
+                ("verbatim", "Form"),
+                ("text", "Statement"),
+                ("occasion_name", "Occasion"),
+            ),
+            ("date", "speaker"),
+            ("text", "id", "occasion_name"),
+            "Statement",
+        ),
+        date="date",
+        title="text",
+        order="date IS NULL, date, seq",
+        searched=True,
     ),
-    Kind.lunar_step: (
-        _ID,
-        _f("step", INT, "1, 2 or 3.", req=True),
-        _f("name", TEXT, "Name of the step.", req=True),
-        _f("goal", TEXT, "What the step set out to do.", req=True),
-        _SOURCES,
-        _derived("missions", TEXTS, "Ids of its missions, in launch order."),
+    Kind.lunar_step: KindSpec(
+        fields=(
+            _ID,
+            _f("step", INT, "1, 2 or 3; none for what came after the three steps."),
+            _f("name", TEXT, "Name of the step.", req=True),
+            _f("goal", TEXT, "What the step set out to do.", req=True),
+            _f(
+                "programs",
+                REFS,
+                "Without a step: the programs whose missions of no step it gathers.",
+                to=(Kind.program,),
+            ),
+            _SOURCES,
+            _derived(
+                "missions",
+                RECORDS,
+                "Its missions in launch order: id, name, launch_date and status of each.",
+                Derived("members"),
+            ),
+        ),
+        listing=Listing(
+            (("step", "Step"), ("name", "Name"), ("goal", "Goal"), ("missions", "Missions")),
+            ("step",),
+            ("name", "goal", "missions"),
+            "Step",
+        ),
+        title="name",
+        order="step IS NULL, step",
     ),
-    Kind.mission: (
-        _ID,
-        _f("name", TEXT, "Name of the craft or flight.", req=True),
-        _f("program", REF, "The program it belongs to.", req=True, to=(Kind.program,)),
-        _f("type", TEXT, "orbiter, lander and rover, crewed spacecraft, ..."),
-        _f("step", INT, "The lunar step (1-3) it belongs to, for the three-step missions."),
-        _STATUS,
-        _f("launch_date", DATE, "Launch date (Beijing time)."),
-        _f("end_date", DATE, "Landing, return or end date (Beijing time)."),
-        _f("crew", TEXTS, "Astronauts aboard."),
-        _f("achievements", TEXTS, "Key achievements, one phrase each."),
-        _ALIASES,
-        _SOURCES,
+    Kind.mission: KindSpec(
+        fields=(
+            _ID,
+            _f("name", TEXT, "Name of the craft or flight.", req=True),
+            _f("program", REF, "The program it belongs to.", req=True, to=(Kind.program,)),
+            _f("type", TEXT, "orbiter, lander and rover, crewed spacecraft, ..."),
+            _f("step", INT, "The lunar step (1-3) it belongs to, for the three-step missions."),
+            _STATUS,
+            _f("launch_date", DATE, "Launch date (Beijing time)."),
+            _f("end_date", DATE, "Landing, return or end date (Beijing time)."),
+            _f("crew", TEXTS, "Astronauts aboard."),
+            _f("achievements", TEXTS, "Key achievements, one phrase each."),
+            _ALIASES,
+            _SOURCES,
+        ),
+        listing=Listing(
+            (
+                ("launch_date", "Launch"),
+                ("id", "Id"),
+                ("program", "Program"),
+                ("status", "Status"),
+                ("type", "Type"),
+                ("name", "Name"),
+            ),
+            ("launch_date", "program", "status"),
+            ("name", "id", "type"),
+            "Mission",
+        ),
+        date="launch_date",
+        names=("name", "aliases"),
+        name_rank=10,
+        title="name",
+        order=_order("launch_date"),
+        searched=True,
     ),
 }
 
-# What JSON records of the listing commands carry besides the kinds above.
-EXTRA_FIELDS: dict[str, tuple[str, ...]] = {
-    "hit": ("kind", "id", "date", "title", "snippet", "score"),
-    "anniversary": ("kind", "id", "date", "title", "years_ago"),
-    "stat": ("group", "value", "count"),
-    "problem": ("file", "line", "column", "id", "field", "message", "severity"),
-    "speaker": ("speaker", "statements", "first", "last"),
-}
+SEARCHED: tuple[Kind, ...] = tuple(k for k in Kind if SCHEMA[k].searched)
+DATED: tuple[Kind, ...] = tuple(k for k in Kind if SCHEMA[k].date and k is not Kind.source)
+
+# Records the commands print that are not kinds of the fact file: their JSON fields, in
+# contract order, with their types and meaning, the command that prints them, and their
+# listings.
 
 
-def fields_of(kind: str) -> tuple[str, ...]:
-    """The JSON fields of a kind, in output order (the documented contract)."""
-    if kind in EXTRA_FIELDS:
-        return EXTRA_FIELDS[kind]
-    return (*(f.name for f in SCHEMA[Kind(kind)]), "origin")
+@dataclass(frozen=True, slots=True)
+class Shape:
+    fields: tuple[Field, ...]
+    command: str
+    listing: Listing
+
+
+def _out(name: str, type_: str, help_: str, always: bool = True) -> Field:
+    return Field(name, type_, help_, required=always)
+
+
+_KIND = _out("kind", TEXT, "milestone, statement or mission.")
+_WHO = _out("id", TEXT, "The record's id (for `spacefacts show`).")
+_TITLE = _out("title", TEXT, "Its title, name, or speaker and text.")
+
+SHAPES: dict[str, Shape] = {
+    "hit": Shape(
+        (
+            _KIND, _WHO,
+            _out("date", DATE, "Its date (a mission's launch date).", always=False),
+            _TITLE,
+            _out("snippet", TEXT, "The best-matching words of its text."),
+            _out("score", "number", "BM25 relevance, higher is better (compare within a search)."),
+        ),
+        "search",
+        Listing(
+            (("kind", "Kind"), ("date", "Date"), ("id", "Id"), ("title", "Title"),
+             ("snippet", "Match")),
+            ("kind", "date"), ("title", "id", "snippet"), "Hit",
+        ),
+    ),
+    "anniversary": Shape(
+        (
+            _KIND, _WHO, _out("date", DATE, "Its date, YYYY-MM-DD (or YYYY-MM with --month)."),
+            _TITLE,
+            _out("years_ago", INT, "Years between its date and the day asked about."),
+        ),
+        "on",
+        Listing(
+            (("date", "Date"), ("years_ago", "When"), ("kind", "Kind"), ("id", "Id"),
+             ("title", "Title")),
+            ("date", "years_ago"), ("title", "id"), "Record",
+        ),
+    ),
+    "upcoming": Shape(
+        (
+            _out("kind", TEXT, "milestone or mission."), _WHO,
+            _out("date", DATE, "When it is planned, at the precision known.", always=False),
+            _TITLE,
+            _out("program", TEXT, "Its program's id."),
+            _out("in_days", INT, "Days from today, when the date is a day.", always=False),
+            _out("overdue", BOOL, "The planned date has passed with no report yet."),
+            _out("sources", REFS, "Ids of the sources it cites."),
+        ),
+        "next",
+        Listing(
+            (("date", "Date"), ("in_days", "In"), ("kind", "Kind"), ("program", "Program"),
+             ("id", "Id"), ("title", "Title")),
+            ("date", "in_days", "program"), ("title", "id", "sources"), "Planned",
+        ),
+    ),
+    "stat": Shape(
+        (
+            _out("group", TEXT, "kind, program, status, topic, decade or sources."),
+            _out("value", TEXT, 'The kind, program id, status, topic id or decade ("2020s").'),
+            _out("count", INT, "How many records."),
+        ),
+        "stats",
+        Listing((("group", "Group"), ("value", "Value"), ("count", "Count"))),
+    ),
+    "speaker": Shape(
+        (
+            _out("speaker", TEXT, "Who, as the statements name them."),
+            _out("statements", INT, "How many statements."),
+            _out("first", DATE, "Date of the first one.", always=False),
+            _out("last", DATE, "Date of the last one.", always=False),
+        ),
+        "speakers",
+        Listing(
+            (("statements", "Statements"), ("first", "First"), ("last", "Last"),
+             ("speaker", "Speaker")),
+            ("statements", "first", "last"), ("speaker",), "Speaker",
+        ),
+    ),
+    "tag": Shape(
+        (
+            _out("tag", TEXT, "A tag of milestones."),
+            _out("milestones", INT, "How many milestones have it."),
+        ),
+        "tags",
+        Listing((("milestones", "Milestones"), ("tag", "Tag"))),
+    ),
+    "problem": Shape(
+        (
+            _out("file", TEXT, "The fact file."),
+            _out("line", INT, "Line in it, when known.", always=False),
+            _out("column", INT, "Column, when known.", always=False),
+            _out("id", TEXT, "The record's id, when known.", always=False),
+            _out("field", TEXT, "The field, when the problem is in one.", always=False),
+            _out("message", TEXT, "What is wrong."),
+            _out("severity", TEXT, "error (fails a load, exit 3) or warning (reported only)."),
+        ),
+        "validate",
+        Listing(
+            (("file", "File"), ("line", "Line"), ("severity", "Severity"), ("id", "Id"),
+             ("field", "Field"), ("message", "Problem")),
+            ("line", "severity"), ("message", "file", "id", "field"), "Problem",
+        ),
+    ),
+}  # fmt: skip
+
+
+def listing(shape: str) -> Listing:
+    """The listing of a kind or of one of the SHAPES."""
+    return SHAPES[shape].listing if shape in SHAPES else SCHEMA[Kind(shape)].listing
+
+
+def fields_of(shape: str) -> tuple[str, ...]:
+    """The JSON fields of a kind or shape, in output order (the documented contract)."""
+    if shape in SHAPES:
+        return tuple(f.name for f in SHAPES[shape].fields)
+    return (*SCHEMA[Kind(shape)].field_names, "origin")
 
 
 def detail_fields(kind: str) -> tuple[str, ...]:
-    """One record shown in full: its kind's fields, its citations and relations."""
-    return ("kind", *fields_of(kind), "citations", "relations")
+    """One record shown in full: its kind's fields, its date (as the timeline places it: a
+    mission's launch, a source's publication), its citations and relations."""
+    fields = fields_of(kind)
+    return ("kind", *fields, *(() if "date" in fields else ("date",)), "citations", "relations")
 
 
-def stored(kind: Kind) -> tuple[Field, ...]:
-    """The fields a fact file holds for `kind` (not the derived ones)."""
-    return tuple(f for f in SCHEMA[kind] if not f.derived)
+def record_date(kind: Kind, record: JsonRecord) -> str | None:
+    """The date a record is placed at (its kind's date field), if any."""
+    field = SCHEMA[kind].date
+    return record.get(field) if field else None
 
 
-def type_name(value: object) -> str:
-    """How problem messages name a TOML value's type: "a string", "an integer", "a table"."""
-    names = {str: "a string", bool: "a boolean", int: "an integer", float: "a float"}
-    names |= {list: "a list", dict: "a table"}
-    return names.get(type(value), type(value).__name__)
-
-
-def parse_date(value: object) -> str:
-    """A date as "YYYY", "YYYY-MM" or "YYYY-MM-DD" (checked); raise ValueError if it is not."""
-    if not isinstance(value, str):
-        import datetime as dt
-
-        if isinstance(value, dt.datetime):
-            raise ValueError("expected a date, not a date-time")
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        raise ValueError(f"expected a date string, got {type_name(value)}")
-    parts = value.split("-")
-    if (
-        len(parts) > 3
-        or len(parts[0]) != 4
-        or any(len(p) != 2 for p in parts[1:])
-        or not all(p.isdigit() and p.isascii() for p in parts)
-    ):
-        raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(p) for p in (*parts, "0", "0")[:3])
-    if len(parts) > 1 and not 1 <= month <= 12:
-        raise ValueError(f"{value!r} has no month {month}")
-    if len(parts) > 2:
-        import calendar
-
-        if not 1 <= day <= calendar.monthrange(year, month)[1]:
-            raise ValueError(f"{value!r} is not a day of the calendar")
-    return value
-
-
-def date_parts(iso: str) -> tuple[int, int | None, int | None]:
-    """(year, month or None, day or None) of a checked date string."""
-    parts = [int(p) for p in iso.split("-")]
-    return parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None
-
-
-def record_date(kind: str, record: JsonRecord) -> str | None:
-    """The date a record is placed at: a milestone's, a mission's launch, a source's."""
-    if kind == "mission":
-        return record.get("launch_date")
-    if kind == "source":
-        return record.get("published")
-    return record.get("date")
-
-
-def record_title(kind: str, record: JsonRecord) -> str:
-    """A record as a one-line title."""
-    if kind == "statement":
+def record_title(kind: Kind, record: JsonRecord) -> str:
+    """A record as a one-line title; a status other than done is said."""
+    if kind is Kind.statement:
         from spacefacts.text import shorten
 
         return f"{record['speaker']}: {shorten(record['text'], 90)}"
-    title = str(record.get("title") or record.get("name") or record.get("id"))
-    status = record.get("status")
-    return f"{title} ({status})" if status in ("planned", "failed", "cancelled") else title
+    title = str(record.get(SCHEMA[kind].title) or record.get("id"))
+    return title + status_of(record).mark

@@ -3,27 +3,68 @@
 Functions take a db.Database and plain values and return records in their JSON shape; they
 print nothing. Filtering and ordering happen in SQL, so a large fact base is never decoded
 whole for a short answer.
+
+One rule for every filter (Filters): each may be given several values; values of one filter
+combine with OR, different filters with AND. A record dated to a year or a month is in a date
+range when its period overlaps the range (dates.overlaps).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from spacefacts.db import Database
+from spacefacts.dates import check_range, parts_of
+from spacefacts.db import Database, date_where
 from spacefacts.errors import BadValueError, UnknownValueError
 from spacefacts.model import (
+    SCHEMA,
+    SEARCHED,
     JsonRecord,
     Kind,
     Status,
-    date_parts,
-    parse_date,
+    record_date,
     record_title,
 )
 from spacefacts.text import close_matches, fold, fold_words
 
-LUNAR_PROGRAMS = ("change", "crewed-lunar", "ilrs")  # what `lunar` shows after the three steps
-AFTER_STEPS = "after-the-three-steps"
+
+def split_values(given: Iterable[str] | None, option: str) -> list[str]:
+    """Values of a repeatable option, each of which may hold several separated by commas:
+    ["change,tianwen", "shenzhou"] -> ["change", "tianwen", "shenzhou"] (each once). A value
+    that names nothing ("", ",") is refused: it must never mean "everything"."""
+    found: list[str] = []
+    for value in given or ():
+        parts = [v.strip() for v in value.split(",") if v.strip()]
+        if not parts:
+            raise BadValueError(f"{option} {value!r} names nothing: give a value")
+        found += parts
+    return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a listing keeps: values of one field are alternatives (OR), fields combine (AND).
+
+    Names as the user gave them; each command resolves those its records have.
+    """
+
+    programs: Sequence[str] = ()
+    topics: Sequence[str] = ()
+    speakers: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    occasions: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    years: Sequence[int] = ()
+    since: str | None = None
+    until: str | None = None
+
+    def __post_init__(self) -> None:
+        check_range(self.since, self.until)
+
+
+# --- looking values up ---------------------------------------------------------------------
 
 
 def lookup(what: str, value: str, names: dict[str, str], shown: Sequence[str]) -> str:
@@ -34,7 +75,9 @@ def lookup(what: str, value: str, names: dict[str, str], shown: Sequence[str]) -
     found = names.get(fold(value))
     if found is not None:
         return found
-    raise UnknownValueError(what, value, shown, close_matches(value, shown))
+    close = close_matches(value, shown) or close_matches(fold(value), list(names))
+    close = list(dict.fromkeys(names.get(c, c) for c in close))
+    raise UnknownValueError(what, value, shown, close)
 
 
 def find_topic(database: Database, name: str) -> str:
@@ -49,6 +92,7 @@ def find_program(database: Database, name: str) -> str:
     for p in programs:
         for label in (p["id"], p["name"], *p["aliases"]):
             names.setdefault(fold(label), p["id"])
+            names.setdefault(fold(label.partition(" (")[0]), p["id"])
     return lookup("program", name, names, [p["id"] for p in programs])
 
 
@@ -61,136 +105,149 @@ def find_kind(name: str, kinds: Sequence[Kind]) -> Kind:
     return Kind(lookup("kind", name, names, [k.value for k in kinds]))
 
 
-def bound(text: str | None, option: str) -> str | None:
-    """A --since/--until value: YYYY, YYYY-MM or YYYY-MM-DD."""
-    if text is None:
-        return None
-    try:
-        return parse_date(text.strip())
-    except ValueError:
-        raise BadValueError(f"{option} {text!r}: give YYYY, YYYY-MM or YYYY-MM-DD") from None
+def parse_kinds(values: Iterable[str] | None, allowed: Sequence[Kind] = SEARCHED) -> list[Kind]:
+    """`--kind` values (repeatable, comma-separated) as kinds; [] when none is given."""
+    return list(dict.fromkeys(find_kind(v, allowed) for v in split_values(values, "--kind")))
 
 
-def _date_where(
-    column: str, since: str | None, until: str | None, year: int | None
-) -> tuple[list[str], list[Any]]:
-    where: list[str] = []
-    params: list[Any] = []
-    if since is not None and until is not None and since[: len(until)] > until:
-        raise BadValueError(f"--since {since} is after --until {until}")
-    if since is not None:
-        where.append(f"{column} >= ?")
-        params.append(since)
-    if until is not None:  # "2020-05" includes every day of May 2020
-        where.append(f"{column} < ?")
-        params.append(until + "~")
-    if year is not None:
-        where.append(f"substr({column}, 1, 4) = ?")
-        params.append(f"{year:04d}")
-    return where, params
+def find_occasion(database: Database, name: str) -> str:
+    found = database.by_name(name, [Kind.occasion])
+    if found is None:
+        ids = database.ids([Kind.occasion])
+        names = {fold(o["name"]): o["id"] for o in database.select(Kind.occasion)}
+        close = close_matches(name, ids) or [
+            names[c] for c in close_matches(fold(name), list(names))
+        ]
+        raise UnknownValueError("occasion", name, (), close, "See `spacefacts occasions`.")
+    return found
+
+
+def find_speakers(database: Database, name: str) -> set[str]:
+    """The speakers a --speaker value names: whole words of the name ("xi" is Xi Jinping,
+    not Xinhua); raise with the closest speakers when none matches."""
+    wanted = set(fold_words(name)) - {""}
+    if not wanted:
+        raise BadValueError("--speaker needs a name")
+    everyone = [r[0] for r in database.conn.execute("SELECT DISTINCT speaker FROM statement")]
+    found = {s for s in everyone if wanted <= set(fold_words(s))}
+    if not found:
+        folded = {fold(s): s for s in everyone}
+        close = [folded[c] for c in close_matches(fold(name), list(folded))]
+        raise UnknownValueError("speaker", name, (), close, "See `spacefacts speakers`.")
+    return found
+
+
+def find_tag(database: Database, kind: Kind, tag: str) -> str:
+    tags = sorted(
+        {
+            row[0]
+            for row in database.conn.execute(
+                f"SELECT DISTINCT value FROM {kind.value}, json_each({kind.value}.tags)"
+            )
+        }
+    )
+    wanted = tag.strip().lower()
+    if wanted in tags:
+        return wanted
+    raise UnknownValueError("tag", tag, (), close_matches(wanted, tags), "See `spacefacts tags`.")
+
+
+def find_status(value: str) -> str:
+    statuses = [s.value for s in Status]
+    return lookup("status", value, {fold(s): s for s in statuses}, statuses)
+
+
+# --- filters in SQL ------------------------------------------------------------------------
+
+
+def _date_where(column: str, filters: Filters) -> tuple[list[str], list[Any]]:
+    return date_where(column, filters.since, filters.until, filters.years)
+
+
+def _any_of(column: str, values: Sequence[str], in_list: str = "") -> tuple[str, list[Any]]:
+    """SQL: `column` is one of `values` (a JSON list column: holds one of them)."""
+    marks = ", ".join("?" * len(values))
+    if in_list:
+        sql = f"EXISTS (SELECT 1 FROM json_each({in_list}.{column}) WHERE value IN ({marks}))"
+        return sql, list(values)
+    return f"{column} IN ({marks})", list(values)
 
 
 def timeline(
-    database: Database,
-    program: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    year: int | None = None,
-    tag: str | None = None,
-    status: str | None = None,
-    reverse: bool = False,
-    limit: int | None = None,
-) -> list[JsonRecord]:
-    """Milestones in chronological order (date, then id), filtered."""
-    where, params = _date_where("date", since, until, year)
-    if program is not None:
-        where.append("program = ?")
-        params.append(find_program(database, program))
-    if tag is not None:
-        where.append("EXISTS (SELECT 1 FROM json_each(milestone.tags) WHERE value = ?)")
-        params.append(tag.strip().lower())
-    if status is not None:
-        where.append("status = ?")
-        params.append(status)
+    database: Database, filters: Filters, reverse: bool = False, limit: int | None = None
+) -> tuple[list[JsonRecord], int]:
+    """Milestones in chronological order (date, then id), filtered: the first `limit` of them,
+    and how many there are in all."""
+    where, params = _date_where("date", filters)
+    for column, values, in_list in (
+        ("program", [find_program(database, p) for p in filters.programs], ""),
+        ("tags", [find_tag(database, Kind.milestone, t) for t in filters.tags], "milestone"),
+        ("status", [find_status(s) for s in filters.statuses], ""),
+    ):
+        if values:
+            sql, more = _any_of(column, values, in_list)
+            where.append(sql)
+            params += more
     order = "date DESC, id DESC" if reverse else "date, id"
-    return database.select(Kind.milestone, " AND ".join(where), params, order, limit)
+    found = database.select(Kind.milestone, " AND ".join(where), params, order, limit)
+    if limit is None or len(found) < limit:
+        return found, len(found)
+    return found, database.count(Kind.milestone, " AND ".join(where), params)
 
 
 def statements(
     database: Database,
-    topic: str | None = None,
-    speaker: str | None = None,
+    filters: Filters,
     search: str | None = None,
-    occasion: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
     reverse: bool = False,
     limit: int | None = None,
-) -> list[JsonRecord]:
-    """Statements in chronological order (undated last), filtered.
+) -> tuple[list[JsonRecord], int]:
+    """Statements in chronological order (undated last), filtered: the first `limit`, and how
+    many there are in all.
 
-    `speaker` matches whole words of the name ("xi" finds Xi Jinping, not Xinhua); `search`
+    A speaker matches by whole words of the name ("xi" finds Xi Jinping, not Xinhua); `search`
     uses the search engine (search.py), so `quote --search` finds what `search` finds.
     """
-    where, params = _date_where("date", since, until, None)
-    if topic is not None:
-        where.append("EXISTS (SELECT 1 FROM json_each(statement.topics) WHERE value = ?)")
-        params.append(find_topic(database, topic))
-    if occasion is not None:
-        found = database.by_name(occasion, [Kind.occasion])
-        if found is None:
-            ids = database.ids([Kind.occasion])
-            raise UnknownValueError("occasion", occasion, (), close_matches(occasion, ids))
-        where.append("occasion = ?")
-        params.append(found)
-    records = database.select(
-        Kind.statement,
-        " AND ".join(where),
-        params,
-        "date IS NULL, date DESC, seq DESC" if reverse else "date IS NULL, date, seq",
-    )
-    if speaker is not None:
-        wanted = set(fold_words(speaker)) - {""}
-        if not wanted:
-            raise BadValueError("--speaker needs a name")
-        records = [r for r in records if wanted <= set(fold_words(r["speaker"]))]
+    where, params = _date_where("date", filters)
+    speakers = set().union(*(find_speakers(database, s) for s in filters.speakers))
+    for column, values, in_list in (
+        ("topics", [find_topic(database, t) for t in filters.topics], "statement"),
+        ("occasion", [find_occasion(database, o) for o in filters.occasions], ""),
+        ("speaker", sorted(speakers), ""),
+    ):
+        if values:
+            sql, more = _any_of(column, values, in_list)
+            where.append(sql)
+            params += more
+    order = "date IS NULL, date DESC, seq DESC" if reverse else "date IS NULL, date, seq"
+    records = database.select(Kind.statement, " AND ".join(where), params, order)
     if search is not None:
         from spacefacts import search as engine
 
         matching = engine.matching_ids(database, search, Kind.statement)
         records = [r for r in records if r["id"] in matching]
-    return records[:limit] if limit is not None else records
+    return (records[:limit] if limit is not None else records), len(records)
+
+
+def missions(database: Database, filters: Filters) -> list[JsonRecord]:
+    """Missions in launch order (undated last), filtered by program, status and dates."""
+    where, params = _date_where("launch_date", filters)
+    for column, values in (
+        ("program", [find_program(database, p) for p in filters.programs]),
+        ("status", [find_status(s) for s in filters.statuses]),
+    ):
+        if values:
+            sql, more = _any_of(column, values)
+            where.append(sql)
+            params += more
+    return database.select(Kind.mission, " AND ".join(where), params, SCHEMA[Kind.mission].order)
 
 
 def lunar(database: Database) -> list[JsonRecord]:
-    """The three steps in order, then one more entry for what came after them.
-
-    The last entry has `step` null and id "after-the-three-steps": the missions of the lunar
-    programs (Chang'e, crewed landing, research station) that belong to no step.
-    """
-    steps = database.select(Kind.lunar_step, order="step")
-    marks = ", ".join("?" * len(LUNAR_PROGRAMS))
-    after = database.select(
-        Kind.mission,
-        f"step IS NULL AND program IN ({marks})",
-        LUNAR_PROGRAMS,
-        "launch_date IS NULL, launch_date, id",
-    )
-    if not after:
-        return steps
-    steps.append(
-        {
-            "id": AFTER_STEPS,
-            "step": None,
-            "name": "After the three steps",
-            "goal": "What followed the program's three steps: later Chang'e missions, the "
-            "crewed landing and the research station (not part of any step).",
-            "sources": sorted({s for m in after for s in m["sources"]}),
-            "missions": [m["id"] for m in after],
-            "origin": "derived",
-        }
-    )
-    return steps
+    """The three steps in order, then the record of what came after them (no step), whose
+    missions are the step-less missions of the programs it names; left out when it has none."""
+    steps = database.select(Kind.lunar_step, order=SCHEMA[Kind.lunar_step].order)
+    return [s for s in steps if s["step"] is not None or s["missions"]]
 
 
 def missions_by_id(database: Database, ids: Sequence[str]) -> dict[str, JsonRecord]:
@@ -200,14 +257,9 @@ def missions_by_id(database: Database, ids: Sequence[str]) -> dict[str, JsonReco
     return {m["id"]: m for m in database.select(Kind.mission, f"id IN ({marks})", list(ids))}
 
 
-def listing(database: Database, kind: Kind, program: str | None = None) -> list[JsonRecord]:
-    """Every record of `kind` in file order (missions: by launch date), optionally one program's."""
-    if kind is Kind.mission:
-        where, params = ("program = ?", [find_program(database, program)]) if program else ("", [])
-        return database.select(kind, where, params, "launch_date IS NULL, launch_date, id")
-    if kind is Kind.occasion:
-        return database.select(kind, order="date IS NULL, date, id")
-    return database.select(kind)
+def listing(database: Database, kind: Kind) -> list[JsonRecord]:
+    """Every record of `kind`, in its listing order."""
+    return database.select(kind, order=SCHEMA[kind].order)
 
 
 def speakers(database: Database) -> list[JsonRecord]:
@@ -220,6 +272,15 @@ def speakers(database: Database) -> list[JsonRecord]:
         {"speaker": s, "statements": n, "first": first, "last": last}
         for s, n, first, last in database.conn.execute(sql)
     ]
+
+
+def tags(database: Database) -> list[JsonRecord]:
+    """Every tag of the milestones, with how many milestones have it."""
+    sql = (
+        "SELECT value, count(*) FROM milestone, json_each(milestone.tags) "
+        "GROUP BY value ORDER BY count(*) DESC, value"
+    )
+    return [{"tag": t, "milestones": n} for t, n in database.conn.execute(sql)]
 
 
 # --- one record in full --------------------------------------------------------------------
@@ -235,7 +296,7 @@ def find_record(database: Database, value: str) -> tuple[Kind, JsonRecord]:
         if not close:
             key = fold(value)
             close = [i for i in ids if key and fold(i).startswith(key)][:3]
-        raise UnknownValueError("id", value, (), close)
+        raise UnknownValueError("id", value, (), close, "See `spacefacts search WORDS`.")
     return found
 
 
@@ -245,6 +306,7 @@ _RELATION_NAMES = {
     "occasion": ("said at occasion", "statement made here"),
     "milestone": ("said at", "said here"),
     "program": ("program", "belongs here"),
+    "programs": ("gathers program", "gathered in"),
     "topics": ("topic", "statement"),
     "sources": ("cites", "cited by"),
 }
@@ -275,11 +337,12 @@ def relations(database: Database, kind: Kind, record: JsonRecord) -> list[JsonRe
         else:
             add(source, inward)
     if kind is Kind.lunar_step:
-        for ident in record["missions"]:
-            add(ident, "mission")
-    if kind is Kind.mission and record["step"] is not None:
-        for step in database.select(Kind.lunar_step, "step = ?", (record["step"],)):
-            add(step["id"], "lunar step")
+        for mission in record["missions"]:
+            add(mission["id"], "mission")
+    if kind is Kind.mission:
+        for step in lunar(database):
+            if any(m["id"] == record["id"] for m in step["missions"]):
+                add(step["id"], "lunar step")
     groups = list(dict.fromkeys(r["relation"] for r in found))
     found.sort(key=lambda r: (groups.index(r["relation"]), r["date"] or "9999", r["id"]))
     return found
@@ -296,6 +359,7 @@ def detail(database: Database, kind: Kind, record: JsonRecord) -> JsonRecord:
     return {
         "kind": kind.value,
         **record,
+        "date": record_date(kind, record),
         "citations": citations,
         "relations": relations(database, kind, record),
     }
@@ -304,38 +368,29 @@ def detail(database: Database, kind: Kind, record: JsonRecord) -> JsonRecord:
 # --- on this day ---------------------------------------------------------------------------
 
 
-def parse_day(text: str, today: str) -> tuple[int, int, int]:
-    """(year, month, day) of "MM-DD" (this year) or "YYYY-MM-DD"; raise BadValueError."""
-    import calendar
-
-    parts = text.strip().split("-")
-    if len(parts) == 2:
-        parts = [today[:4], *parts]
-    if len(parts) == 3 and all(p.isdigit() and p.isascii() and len(p) < 6 for p in parts):
-        year, month, day = (int(p) for p in parts)
-        leap_ok = len(text.strip().split("-")) == 2 and (month, day) == (2, 29)
-        valid = 1 <= year <= 9999 and 1 <= month <= 12
-        if valid and (leap_ok or 1 <= day <= calendar.monthrange(year, month)[1]):
-            return year, month, day
-    raise BadValueError(f"{text!r} is not a day: give MM-DD or YYYY-MM-DD, e.g. 04-24")
-
-
-def _dated(database: Database) -> list[tuple[str, str, JsonRecord]]:
-    """(kind, date, record) of every dated milestone, statement and mission."""
+def _dated(
+    database: Database, kinds: Sequence[Kind] = (), programs: Sequence[str] = ()
+) -> list[tuple[Kind, str, JsonRecord]]:
+    """(kind, date, record) of every dated record of `kinds` (default: all dated kinds but
+    sources), of `programs` if given (statements have none: left out then)."""
     found = []
-    for kind, column in (
-        (Kind.milestone, "date"),
-        (Kind.statement, "date"),
-        (Kind.mission, "launch_date"),
-    ):
-        for record in database.select(kind, f"{column} IS NOT NULL"):
-            found.append((kind.value, record[column], record))
+    wanted = [find_program(database, p) for p in programs]
+    for kind in kinds or SEARCHED:
+        column = SCHEMA[kind].date
+        assert column is not None
+        where, params = f"{column} IS NOT NULL", list(wanted)
+        if wanted:
+            if "program" not in SCHEMA[kind].field_names:
+                continue
+            where += f" AND program IN ({', '.join('?' * len(wanted))})"
+        for record in database.select(kind, where, params):
+            found.append((kind, record[column], record))
     return found
 
 
-def _anniversary(kind: str, date: str, record: JsonRecord, year: int) -> JsonRecord:
+def _anniversary(kind: Kind, date: str, record: JsonRecord, year: int) -> JsonRecord:
     return {
-        "kind": kind,
+        "kind": kind.value,
         "id": record["id"],
         "date": date,
         "title": record_title(kind, record),
@@ -344,7 +399,14 @@ def _anniversary(kind: str, date: str, record: JsonRecord, year: int) -> JsonRec
 
 
 def on_this_day(
-    database: Database, year: int, month: int, day: int, whole_month: bool = False, window: int = 0
+    database: Database,
+    year: int,
+    month: int,
+    day: int,
+    whole_month: bool = False,
+    window: int = 0,
+    kinds: Sequence[Kind] = (),
+    programs: Sequence[str] = (),
 ) -> list[JsonRecord]:
     """Dated records whose day of the year is within `window` days of `month`-`day`.
 
@@ -358,21 +420,28 @@ def on_this_day(
         other = centre + dt.timedelta(days=offset)
         wanted.add((other.month, other.day))
     found = []
-    for kind, date, record in _dated(database):
-        _, m, d = date_parts(date)
+    for kind, date, record in _dated(database, kinds, programs):
+        _, m, d = parts_of(date)
         if (m, d) in wanted or (whole_month and m == month and d is None):
             found.append((date, record["id"], _anniversary(kind, date, record, year)))
     found.sort(key=lambda item: (item[0], item[1]))
     return [item[2] for item in found]
 
 
-def nearest_anniversaries(database: Database, year: int, month: int, day: int) -> list[JsonRecord]:
+def nearest_anniversaries(
+    database: Database,
+    year: int,
+    month: int,
+    day: int,
+    kinds: Sequence[Kind] = (),
+    programs: Sequence[str] = (),
+) -> list[JsonRecord]:
     """The closest day-dated anniversaries before and after `month`-`day` (any year)."""
     key = (month, day)
     before: tuple[tuple[int, int], list[JsonRecord]] | None = None
     after: tuple[tuple[int, int], list[JsonRecord]] | None = None
-    for kind, date, record in _dated(database):
-        _, m, d = date_parts(date)
+    for kind, date, record in _dated(database, kinds, programs):
+        _, m, d = parts_of(date)
         if m is None or d is None or (m, d) == key:
             continue
         entry = _anniversary(kind, date, record, year)
@@ -393,18 +462,19 @@ def nearest_anniversaries(database: Database, year: int, month: int, day: int) -
 
 def pick(
     database: Database,
-    kinds: Sequence[Kind] | None = None,
-    topic: str | None = None,
+    kinds: Sequence[Kind] = (),
+    topics: Sequence[str] = (),
     seed: int | None = None,
 ) -> tuple[Kind, JsonRecord] | None:
     """One milestone, statement or mission at random; the same `seed` gives the same pick."""
     import random
 
-    wanted = list(kinds) if kinds else [Kind.milestone, Kind.statement, Kind.mission]
-    if topic is not None:
+    wanted = list(kinds) or list(SEARCHED)
+    if topics:
         if Kind.statement not in wanted:
             raise BadValueError("--topic picks statements; it cannot be used with that --kind")
-        pool = [(Kind.statement, r["id"]) for r in statements(database, topic=topic)]
+        chosen, _ = statements(database, Filters(topics=topics))
+        pool = [(Kind.statement, r["id"]) for r in chosen]
     else:
         pool = [(k, i) for k in wanted for i in database.ids([k])]
     pool.sort(key=lambda pair: pair[1])
@@ -442,6 +512,40 @@ def stats(database: Database) -> list[JsonRecord]:
     return rows
 
 
-def planned(record: JsonRecord) -> bool:
-    """Not yet done: what the timeline and the chart mark as planned."""
-    return record.get("status") == Status.planned.value
+# --- what is next --------------------------------------------------------------------------
+
+
+def upcoming(database: Database, filters: Filters, today: str) -> list[JsonRecord]:
+    """Planned milestones and missions, soonest first (a date at a coarser precision sorts by
+    its first day; undated last); those whose date has passed come first, marked overdue."""
+    from spacefacts.dates import first_day, last_day
+
+    found: list[tuple[tuple[int, str, str], JsonRecord]] = []
+    for kind in (Kind.milestone, Kind.mission):
+        where, params = "status = ?", [Status.planned.value]
+        programs = [find_program(database, p) for p in filters.programs]
+        if programs:
+            where += f" AND program IN ({', '.join('?' * len(programs))})"
+            params += programs
+        for record in database.select(kind, where, params):
+            date = record_date(kind, record)
+            overdue = date is not None and last_day(date) < today
+            in_days = None
+            if date is not None and len(date) == 10 and not overdue:
+                import datetime as dt
+
+                in_days = (dt.date.fromisoformat(date) - dt.date.fromisoformat(today)).days
+            entry = {
+                "kind": kind.value,
+                "id": record["id"],
+                "date": date,
+                "title": record_title(kind, record).removesuffix(Status.planned.mark),
+                "program": record["program"],
+                "in_days": in_days,
+                "overdue": overdue,
+                "sources": record["sources"],
+            }
+            order = (0 if overdue else 1, first_day(date) if date else "9999", record["id"])
+            found.append((order, entry))
+    found.sort(key=lambda pair: pair[0])
+    return [entry for _, entry in found]

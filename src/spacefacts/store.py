@@ -13,10 +13,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn
 
-from spacefacts import factbase, paths
-from spacefacts.errors import BadValueError, FactBaseError, Problem, RejectedRecordError
+from spacefacts import factbase, fileio
+from spacefacts.errors import (
+    BadValueError,
+    FactBaseError,
+    Problem,
+    RejectedRecordError,
+    UnknownValueError,
+    WriteError,
+)
 from spacefacts.factbase import PERSONAL, SCHEMA_VERSION, FactFile, Records
-from spacefacts.model import JsonRecord, Kind, Status, stored
+from spacefacts.model import SCHEMA, JsonRecord, Kind, Status
 from spacefacts.text import close_matches, fold, slug
 
 PERSONAL_HEADER = (
@@ -54,20 +61,25 @@ class Change:
         self, change: Callable[[Records, dict[str, Any]], None], dry_run: bool = False
     ) -> Records:
         """Apply `change` to the personal document; check; write unless `dry_run`."""
-        with paths.locked(self.personal, waiting=self.waiting) as real:
-            paths.remove_stale_temporaries(real)
+        with fileio.locked(self.personal, waiting=self.waiting) as real:
+            fileio.remove_stale_temporaries(real)
             mine = FactFile(real, PERSONAL)
-            exists = paths.exists_checked(real)
+            exists = fileio.exists_checked(real)
             current = factbase.load([self.base, mine] if exists else [self.base])
             document = _read_document(real) if exists else {}
             change(current, document)
             data = to_toml(document, PERSONAL_HEADER).encode("utf-8")
+            if len(data) > fileio.MAX_FACT_FILE:  # the reader would refuse it: never write it
+                raise WriteError(
+                    f"refusing to write {self.personal}: it would be {len(data):,} bytes, over "
+                    f"the {fileio.MAX_FACT_FILE:,} a fact file may have; nothing was written"
+                )
             merged, problems = factbase.check([self.base, mine], {real: data}, strict=True)
             errors = [p for p in problems if p.severity == "error"]
             if errors:
                 raise RejectedRecordError(errors, str(self.personal))
             if not dry_run:
-                paths.write_atomic(real, data)
+                fileio.write_atomic(real, data)
         return merged
 
 
@@ -96,9 +108,7 @@ def add(
         made.update(record)
 
     merged = Change(base, personal, waiting).run(change, dry_run)
-    from spacefacts.db import add_counts
-
-    add_counts(merged)  # the derived fields, as every listing shows them
+    factbase.derive(merged)  # the derived fields, as every listing shows them
     found = next(r for r in merged[kind] if r["id"] == made["id"])
     return found, similar
 
@@ -125,27 +135,58 @@ def replace(
     ident: str,
     new: Mapping[str, Any],
     waiting: Callable[[], None] | None = None,
+    expected: Mapping[str, Any] | None = None,
 ) -> None:
-    """Replace one of your records by `new` (same kind), checked first."""
+    """Replace one of your records by `new` (same kind), checked first.
+
+    With `expected` (the record as it was read before an edit), the record must still be that
+    in the file under the lock: another process's change is never silently reverted.
+    """
 
     def change(current: Records, document: dict[str, Any]) -> None:
         table, index = _locate(current, document, ident)
+        if expected is not None and document[table][index] != expected:
+            raise WriteError(
+                f"{ident!r} was changed in {personal} by another process while you edited it; "
+                "nothing was written"
+            )
         document[table][index] = dict(new)
 
     Change(base, personal, waiting).run(change)
 
 
-def personal_record(personal: Path, ident: str) -> tuple[Kind, dict[str, Any]]:
-    """One record of the personal file as written there."""
-    real = paths.real_path(personal)
-    document = _read_document(real) if paths.exists_checked(real) else {}
-    for table, records in document.items():
-        kind = Kind.from_table(table)
-        if kind is not None and isinstance(records, list):
-            for record in records:
-                if isinstance(record, dict) and record.get("id") == ident:
-                    return kind, record
-    raise BadValueError(f"{ident!r} is not a record of your personal file ({personal})")
+def personal_record(base: FactFile, personal: Path, ident: str) -> tuple[Kind, dict[str, Any]]:
+    """One record of the personal file as written there; the file is checked first (merged
+    over the base), so a broken file is reported, never half edited."""
+    real = fileio.real_path(personal)
+    current = factbase.load(
+        [base, FactFile(real, PERSONAL)] if fileio.exists_checked(real) else [base]
+    )
+    document = _read_document(real) if fileio.exists_checked(real) else {}
+    table, index = _locate(current, document, ident)
+    kind = Kind.from_table(table)
+    assert kind is not None
+    return kind, document[table][index]
+
+
+def record_text(kind: Kind, record: Mapping[str, Any]) -> str:
+    """One record as the TOML of its [[table]] (what `edit` shows)."""
+    return to_toml({kind.table: [dict(record)]}).split("\n", 2)[2]
+
+
+def parse_record(kind: Kind, text: str) -> dict[str, Any]:
+    """The one [[table]] record of an edited text; BadValueError naming what is wrong."""
+    import tomllib
+
+    try:
+        edited = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as err:
+        raise BadValueError(f"the edited record is not valid TOML: {err}") from None
+    rows = edited.get(kind.table)
+    extra = [k for k in edited if k != kind.table]
+    if extra or not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
+        raise BadValueError(f"keep exactly one [[{kind.table}]] table, and nothing else")
+    return rows[0]
 
 
 def _locate(current: Records, document: Mapping[str, Any], ident: str) -> tuple[str, int]:
@@ -167,8 +208,6 @@ def _not_personal(current: Records, ident: str) -> NoReturn:
             "records can be changed"
         )
     mine = [r["id"] for k in Kind for r in current[k] if r["origin"] == PERSONAL]
-    from spacefacts.errors import UnknownValueError
-
     raise UnknownValueError("record of your personal file", ident, (), close_matches(ident, mine))
 
 
@@ -177,7 +216,7 @@ def _read_document(path: Path) -> dict[str, Any]:
     import tomllib
 
     try:
-        raw = paths.read_regular(path)
+        raw = fileio.read_regular(path)
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         return tomllib.loads(raw.decode("utf-8"))
@@ -202,12 +241,11 @@ def _resolve(current: Records, kind: Kind, fields: Mapping[str, Any]) -> dict[st
         if value in known or fold(value) in names:
             return lookup(of.value, value, names, known)
         close = close_matches(value, known)
-        guess = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        listed = "" if hint or len(known) > 20 else f" Known {of.value}s: {', '.join(known)}"
-        raise BadValueError(f"unknown {of.value} {value!r}{guess or '.'}{listed} {hint}".rstrip())
+        listed = () if hint or len(known) > 20 else known
+        raise UnknownValueError(of.value, value, listed, close, hint)
 
     record: dict[str, Any] = {}
-    for spec in stored(kind):
+    for spec in SCHEMA[kind].stored:
         value = fields.get(spec.name)
         if value is None or value == [] or value == ():
             continue
@@ -223,7 +261,7 @@ def _resolve(current: Records, kind: Kind, fields: Mapping[str, Any]) -> dict[st
 
 def _hint(kind: Kind) -> str:
     if kind in (Kind.source, Kind.occasion):
-        return f"Add one with `spacefacts add {kind.value}`."
+        return f"See `spacefacts {kind.table}`, or add one with `spacefacts add {kind.value}`."
     return ""
 
 
@@ -243,18 +281,22 @@ def near_duplicates(current: Records, kind: Kind, record: Mapping[str, Any]) -> 
     """Existing records of `kind` whose title (or text) is nearly the same as the new one's."""
     import difflib
 
-    field = {Kind.statement: "text", Kind.milestone: "title", Kind.source: "title"}.get(
-        kind, "name"
-    )
-    new = fold(str(record.get(field) or ""))
+    field = SCHEMA[kind].title
+    new = fold(str(record.get(field) or ""))[:NEAR_LIMIT]
     if not new:
         return []
     found = []
     for other in current[kind]:
-        old = fold(str(other.get(field) or ""))
-        if old and (old == new or difflib.SequenceMatcher(None, old, new).ratio() >= 0.85):
+        old = fold(str(other.get(field) or ""))[:NEAR_LIMIT]
+        if not old or abs(len(old) - len(new)) > 0.3 * max(len(old), len(new)):
+            continue  # too different in length to be 85% alike: no need to compare
+        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        if old == new or (matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85):
             found.append(other)
     return found
+
+
+NEAR_LIMIT = 400  # characters of a title or text compared for near-duplicates (time is bounded)
 
 
 # --- documents and export ------------------------------------------------------------------
@@ -281,7 +323,7 @@ def raw_record(
     """A record as its [[table]]: schema order; empty optionals and derived values left out."""
     occasion = (occasions or {}).get(record.get("occasion") or "")
     raw: dict[str, Any] = {}
-    for spec in stored(kind):
+    for spec in SCHEMA[kind].stored:
         value = record.get(spec.name)
         if value in (None, "", []) or (spec.type == "status" and value == Status.done):
             continue

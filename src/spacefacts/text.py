@@ -71,62 +71,55 @@ def close_matches(value: str, known: Iterable[str], n: int = 3) -> list[str]:
     return difflib.get_close_matches(value.casefold(), list(known), n=n, cutoff=0.7)
 
 
+def did_you_mean(close: Iterable[str]) -> str:
+    """The one wording of a suggestion: "did you mean 'a' or 'b'?" ("" when there is none)."""
+    shown = " or ".join(repr(c) for c in close)
+    return f"did you mean {shown}?" if shown else ""
+
+
 # --- display width -------------------------------------------------------------------------
-
-
-def _char_width(ch: str) -> int:
-    """Terminal cells of one code point: 2 East Asian Wide/Fullwidth, 0 combining/invisible."""
-    code = ord(ch)
-    if 0x20 <= code < 0x7F:
-        return 1
-    if 0x4E00 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7A3:
-        return 2  # CJK Unified Ideographs, Hangul syllables: most non-ASCII text here
-    import unicodedata
-
-    if code < 0x20 or 0x7F <= code < 0xA0:
-        return 0  # controls: visible() turns them into escapes before anything is measured
-    if 0x1160 <= code <= 0x11FF or code == 0x200B:
-        return 0  # Hangul medial vowels and final consonants join the syllable before them
-    category = unicodedata.category(ch)
-    if category in ("Mn", "Me", "Cc", "Cs") or (category == "Cf" and code != 0xAD):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+# One measure of terminal cells for every view, Rich's: the tables Rich draws and the plain
+# tables, cards and chart drawn here agree on every character (grapheme clusters such as ZWJ
+# emoji sequences count as one, East Asian wide characters as two). rich.cells is imported only
+# for text that is not plain ASCII.
 
 
 def width(text: str) -> int:
-    """The number of terminal cells `text` takes ("嫦娥四号" takes 8).
-
-    As wcwidth does, an emoji sequence joined by U+200D counts each emoji it joins.
-    """
-    return _measure(text)
-
-
-def _measure(text: str) -> int:
+    """The number of terminal cells `text` takes ("嫦娥四号" takes 8)."""
     if text.isascii() and text.isprintable():
         return len(text)
-    return sum(_char_width(ch) for ch in text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def cut(text: str, cells: int) -> str:
+    """The longest start of `text` that fits in `cells` cells, never splitting a character."""
+    if text.isascii() and text.isprintable():
+        return text[: max(cells, 0)]
+    if cells <= 0:
+        return ""
+    from rich.cells import chop_cells  # by grapheme: a wide character is never half kept
+
+    lines = chop_cells(text, cells)
+    return lines[0] if lines and text.startswith(lines[0]) else ""
 
 
 def pad(text: str, cells: int) -> str:
     """`text` followed by spaces up to `cells` terminal cells (str.ljust by display width)."""
-    missing = cells - _measure(text)
+    missing = cells - width(text)
     return text + " " * missing if missing > 0 else text
 
 
-def shorten(text: str, width: int = 90) -> str:
-    """`text` cut, at a word boundary if one is near, to at most `width` cells, ending in "…"."""
-    if len(text) * 2 <= width or _measure(text) <= width:  # no character takes over 2 cells
+def shorten(text: str, cells: int = 90) -> str:
+    """`text` cut, at a word boundary if one is near, to at most `cells` cells, ending in "…"."""
+    if len(text) * 2 <= cells or width(text) <= cells:  # no character takes over 2 cells
         return text
-    if width <= 0:
+    if cells <= 0:
         return ""
-    budget, used, end = width - 1, 0, 0  # one cell for the "…"
-    for index, ch in enumerate(text):
-        used += _char_width(ch)
-        if used > budget:
-            break
-        end = index + 1
+    end = len(cut(text, cells - 1))  # one cell for the "…"
     space = text.rfind(" ", 0, end + 1)  # (end + 1: the cut may fall just before a space)
-    if space > 0 and _measure(text[:space]) > width // 2:  # a word boundary past half way
+    if space > 0 and width(text[:space]) > cells // 2:  # a word boundary past half way
         end = space
     return text[:end].rstrip(" ,;:") + "…"
 
@@ -219,3 +212,30 @@ def csv_safe(text: str) -> str:
     if text and text[0] in "=+-@\t\r":
         return "'" + text
     return text
+
+
+# --- search snippets -----------------------------------------------------------------------
+
+MARK_START, MARK_END = "\ue000", "\ue001"  # private-use marks around matched words in snippets
+
+
+def plain_snippet(snippet: str) -> str:
+    """A snippet without its match marks (JSON, CSV, plain tables)."""
+    return snippet.replace(MARK_START, "").replace(MARK_END, "")
+
+
+def marked_spans(snippet: str) -> tuple[str, list[tuple[int, int]]]:
+    """A snippet's text without marks and the spans its marks enclosed (rich highlighting)."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    start = 0
+    length = 0
+    for char in snippet:
+        if char == MARK_START:
+            start = length
+        elif char == MARK_END:
+            spans.append((start, length))
+        else:
+            out.append(char)
+            length += 1
+    return "".join(out), spans

@@ -1,17 +1,58 @@
-"""`spacefacts chart`: the fact base as lanes, marks and spans for chart.py."""
+"""`spacefacts chart`: the fact base as lanes, marks and spans for chart.py (and svg.py)."""
 
 import sys
+from typing import Annotated
+
+import typer
 
 from spacefacts import chart, query
-from spacefacts.cli import say, settings
+from spacefacts.cli.common import Command, examples, say, settings, write_file
+from spacefacts.cli.options import ProgramOption
+from spacefacts.dates import bound, parts_of
 from spacefacts.db import Database
 from spacefacts.errors import BadValueError
-from spacefacts.model import JsonRecord, Kind, Status, date_parts
+from spacefacts.model import JsonRecord, Kind, Status, status_of
+from spacefacts.query import split_values
 
 FORMATS = ("text", "svg")
 
+app = typer.Typer()
+
+
+@app.command(
+    "chart",
+    cls=Command,
+    epilog=examples(
+        "spacefacts chart\nspacefacts chart --since 2000 --program change --program tianwen\n"
+        "spacefacts chart --format svg --output timeline.svg"
+    ),
+)
+def chart_command(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this year (YYYY; YYYY-MM counts its year).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Up to this year (YYYY; YYYY-MM counts its year).")
+    ] = None,
+    program: ProgramOption = None,
+    mark: Annotated[str | None, typer.Option("--mark", help="Highlight this record (id).")] = None,
+    width: Annotated[
+        int | None, typer.Option("--width", min=60, max=200, help="Columns (default: terminal).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text (default) or svg.")] = "text",
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write to FILE (svg: default stdout).")
+    ] = None,
+) -> None:
+    """A visual timeline: one lane per program, a mark per milestone, spans for missions."""
+    first, last = bound(since, "--since"), bound(until, "--until")
+    years = (int(first[:4]) if first else None, int(last[:4]) if last else None)
+    draw(ctx, *years, split_values(program, "--program"), mark, width, fmt, output)
+
 
 def draw(
+    ctx: typer.Context,
     since: int | None,
     until: int | None,
     programs: list[str],
@@ -25,10 +66,10 @@ def draw(
         raise BadValueError(f"--format {fmt!r}: give {' or '.join(FORMATS)}")
     if since is not None and until is not None and since > until:
         raise BadValueError(f"--since {since} is after --until {until}")
-    database = settings().database()
+    database = settings(ctx).database()
     wanted = list(dict.fromkeys(query.find_program(database, p) for p in programs))
     marks = [
-        chart.Mark(m["id"], m["program"], date_parts(m["date"]), m["title"], query.planned(m))
+        chart.Mark(m["id"], m["program"], parts_of(m["date"]), m["title"], _planned(m))
         for m in database.select(Kind.milestone, order="date, id")
         if not wanted or m["program"] in wanted
     ]
@@ -38,40 +79,47 @@ def draw(
     lanes = _lanes(database, wanted, items)
     if mark is not None:
         mark = _mark(database, mark, {item.id for item in items})
-    from spacefacts.factbase import today
+    from spacefacts.dates import today
 
-    now = date_parts(today())
+    now = parts_of(today())
     if fmt == "svg":
-        _write(output, chart.svg(lanes, marks, spans, since, until, mark, now), since, until)
-        return
-    from spacefacts.render import Style, shows
+        from spacefacts.svg import svg
 
-    style = Style.detect(sys.stdout, settings().no_color)
+        _write(ctx, output, svg(lanes, marks, spans, since, until, mark, now), since, until)
+        return
+    from spacefacts.serialise import Style, shows
+
+    style = Style.detect(sys.stdout, settings(ctx).no_color)
     columns = width or _columns()
     if style.color and output in (None, "-"):
-        from spacefacts.render import make_console
+        from spacefacts.views import render_text
 
         drawn = chart.styled(lanes, marks, spans, columns, since, until, mark, now=now)
         if not drawn.plain:
-            _nothing(since, until)
+            _nothing(ctx, since, until)
             return
         # the chart is laid out for `columns`: a console of another width would wrap it
         wide = Style(style.fancy, style.color, max(columns, chart.MIN_WIDTH))
-        make_console(sys.stdout, wide).print(drawn, crop=False)
+        write_file(ctx, None, render_text(drawn, wide))
         return
     unicode = output not in (None, "-") or shows("●━◆…┬")  # a file is always written as UTF-8
     text = chart.plain(lanes, marks, spans, columns, since, until, mark, unicode, now)
-    _write(output, text and text + "\n", since, until)
+    _write(ctx, output, text and text + "\n", since, until)
+
+
+def _planned(record: JsonRecord) -> bool:
+    return status_of(record) is Status.planned
 
 
 def _span(mission: JsonRecord) -> chart.Span:
-    """A mission from launch to its end; an active one is ongoing, one without an end is a day."""
-    start = date_parts(mission["launch_date"])
-    end = date_parts(mission["end_date"]) if mission["end_date"] else None
-    if end is None and mission.get("status") != Status.active.value:
+    """A mission from launch to its end; an ongoing one is drawn to today, one without an end
+    is a day."""
+    start = parts_of(mission["launch_date"])
+    end = parts_of(mission["end_date"]) if mission["end_date"] else None
+    if end is None and not status_of(mission).ongoing:
         end = start
-    planned = query.planned(mission)
-    return chart.Span(mission["id"], mission["program"], start, end, mission["name"], planned)
+    title = mission["name"]
+    return chart.Span(mission["id"], mission["program"], start, end, title, _planned(mission))
 
 
 def _lanes(
@@ -110,20 +158,20 @@ def _mark(database: Database, value: str, drawn: set[str]) -> str:
     return str(record["id"])
 
 
-def _write(output: str | None, text: str, since: int | None, until: int | None) -> None:
+def _write(
+    ctx: typer.Context, output: str | None, text: str, since: int | None, until: int | None
+) -> None:
     if not text:
-        _nothing(since, until)
+        _nothing(ctx, since, until)
         return
-    from spacefacts.cli.files import write_output
-
-    write_output(output, text)
+    write_file(ctx, output, text)
 
 
-def _nothing(since: int | None, until: int | None) -> None:
+def _nothing(ctx: typer.Context, since: int | None, until: int | None) -> None:
     if since is None and until is None:
-        say("nothing to chart")
+        say(ctx, "nothing to chart")
     else:
-        say(f"nothing to chart in {since or '…'}-{until or '…'}")
+        say(ctx, f"nothing to chart in {since or '…'}-{until or '…'}")
 
 
 def _columns() -> int:

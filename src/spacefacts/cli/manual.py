@@ -8,7 +8,11 @@ EXIT_STATUS and ENVIRONMENT are the documented lists; docs/exit-codes.md is gene
 from collections.abc import Iterator
 from typing import Any
 
-from spacefacts.cli import app, command
+import typer
+
+from spacefacts.cli import common
+
+app = typer.Typer()
 
 # Exit codes: errors.ExitCode, plus 141 which __main__ sets for a closed pipe.
 EXIT_STATUS: tuple[tuple[int, str, str], ...] = (
@@ -133,11 +137,9 @@ class Entry:
         return hasattr(self.command, "list_commands")
 
 
-def walk() -> Iterator[Entry]:
-    """The root, then every visible command and subcommand, in the order --help lists them."""
-    import typer.main
-
-    root = typer.main.get_command(app)
+def walk(root: Any) -> Iterator[Entry]:
+    """The root (the app's click group), then every visible command and subcommand, in the
+    order --help lists them."""
     yield from _walk(root, (), root.make_context("spacefacts", [], resilient_parsing=True))
 
 
@@ -206,11 +208,11 @@ def _section(entry: Entry) -> list[str]:
     return lines
 
 
-def page() -> str:
+def page(root: Any) -> str:
     """The whole manual page, spacefacts(1), as roff source."""
     from spacefacts import __version__
 
-    entries = list(walk())
+    entries = list(walk(root))
     root = entries[0]
     out = [
         f'.TH SPACEFACTS 1 "" "spacefacts {__version__}" "User Commands"',
@@ -262,11 +264,11 @@ def page() -> str:
     return "\n".join(out) + "\n"
 
 
-@command(
-    name="man", output=False, example="spacefacts man > spacefacts.1\nspacefacts man | man -l -"
+@app.command(
+    "man",
+    cls=common.Command,
+    epilog=common.examples("spacefacts man > spacefacts.1\nspacefacts man | man -l -"),
 )
-def man() -> None:
+def man(ctx: typer.Context) -> None:
     """Print the manual page (roff): commands, options, exit status, environment, files."""
-    import sys
-
-    sys.stdout.write(page())
+    common.write(page(ctx.find_root().command))

@@ -5,17 +5,20 @@ from typing import Annotated, Any
 import typer
 
 from spacefacts import factbase, paths, store
-from spacefacts.cli import command, emit_records, group, say, settings
+from spacefacts.cli.common import Command, emit_records, examples, prints, say, settings
 from spacefacts.model import Kind
-from spacefacts.render import Output
 
+app = typer.Typer()
 add_app = typer.Typer(
-    name="add",
     help="Add a record to your personal fact file (see --personal).",
+    epilog=examples(
+        'spacefacts add source --id my-notes --title "Club notes" --publisher "Our club"\n'
+        "spacefacts add milestone --help"
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-group(add_app, "add")
+app.add_typer(add_app, name="add")
 
 IdOption = Annotated[
     str | None, typer.Option("--id", help="Id of the new record (default: made from its text).")
@@ -28,30 +31,37 @@ DryRunOption = Annotated[
 ]
 
 
-def _waiting() -> None:
-    say("waiting for another spacefacts to finish writing your personal file...")
+def _waiting(ctx: typer.Context) -> Any:
+    return lambda: say(
+        ctx, "waiting for another spacefacts to finish writing your personal file..."
+    )
 
 
-def _add(kind: Kind, values: dict[str, Any], dry_run: bool, out: Output) -> None:
-    s = settings()
+def _add(ctx: typer.Context, kind: Kind, values: dict[str, Any], dry_run: bool) -> None:
+    from spacefacts.cli.common import output, warn
+
+    s = settings(ctx)
     base = factbase.base_file(s.data)
     path = paths.personal_file(s.personal)
-    record, similar = store.add(base, path, kind, values, dry_run, _waiting)
+    record, similar = store.add(base, path, kind, values, dry_run, _waiting(ctx))
     for other in similar:
-        say(f"warning: {record['id']!r} looks like {other['id']!r} already in the fact base")
+        warn(f"warning: {record['id']!r} looks like {other['id']!r} already in the fact base")
     verb = "would add" if dry_run else "added"
-    if not out.serialised:
-        say(f"{verb} {record['id']!r} to {path}")
-    emit_records(out, kind.value, [record], "Added" if not dry_run else "Dry run")
+    if not output(ctx).serialised:
+        say(ctx, f"{verb} {record['id']!r} to {path}")
+    emit_records(ctx, kind.value, [record], "Added" if not dry_run else "Dry run")
 
 
-@command(
-    group=add_app,
-    name="milestone",
-    example='spacefacts add milestone --date 2024-06-25 --title "Chang\'e-6 returns" '
-    '--summary "The first far-side samples." --program change --source my-source',
+@add_app.command(
+    "milestone",
+    cls=prints("milestone"),
+    epilog=examples(
+        'spacefacts add milestone --date 2024-06-25 --title "Chang\'e-6 returns" '
+        '--summary "The first far-side samples." --program change --source my-source'
+    ),
 )
 def add_milestone(
+    ctx: typer.Context,
     date: Annotated[str, typer.Option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD.")],
     title: Annotated[str, typer.Option("--title", help="One line.")],
     summary: Annotated[str, typer.Option("--summary", help="One to three sentences.")],
@@ -63,23 +73,23 @@ def add_milestone(
     ] = None,
     ident: IdOption = None,
     dry_run: DryRunOption = False,
-    *,
-    out: Output,
 ) -> None:
     """Add a milestone to your personal fact file."""
     values: dict[str, Any] = {"id": ident, "date": date, "title": title, "summary": summary}
     values |= {"program": program, "sources": source, "tags": tag, "status": status}
-    _add(Kind.milestone, values, dry_run, out)
+    _add(ctx, Kind.milestone, values, dry_run)
 
 
-@command(
-    group=add_app,
-    name="statement",
-    aliases=("quote",),
-    example='spacefacts add statement --text "Space is for everyone." --speaker "A. Teacher" '
-    "--topic humanity --reported --source my-source",
+@add_app.command(
+    "statement",
+    cls=prints("statement"),
+    epilog=examples(
+        'spacefacts add statement --text "Space is for everyone." --speaker "A. Teacher" '
+        "--topic humanity --reported --source my-source"
+    ),
 )
 def add_statement(
+    ctx: typer.Context,
     text: Annotated[str, typer.Option("--text", help="The words, or their content.")],
     speaker: Annotated[str, typer.Option("--speaker", help="Who said it.")],
     topic: Annotated[
@@ -105,23 +115,23 @@ def add_statement(
     ] = None,
     ident: IdOption = None,
     dry_run: DryRunOption = False,
-    *,
-    out: Output,
 ) -> None:
     """Add a statement (a quote or reported speech) to your personal fact file."""
     values: dict[str, Any] = {"id": ident, "text": text, "speaker": speaker, "occasion": occasion}
     values |= {"topics": topic, "verbatim": verbatim, "sources": source, "date": date}
     values |= {"milestone": milestone, "excerpt": excerpt}
-    _add(Kind.statement, values, dry_run, out)
+    _add(ctx, Kind.statement, values, dry_run)
 
 
-@command(
-    group=add_app,
-    name="occasion",
-    example='spacefacts add occasion --name "Class talk on space" --date 2026-05 '
-    "--source my-source",
+@add_app.command(
+    "occasion",
+    cls=prints("occasion"),
+    epilog=examples(
+        'spacefacts add occasion --name "Class talk on space" --date 2026-05 --source my-source'
+    ),
 )
 def add_occasion(
+    ctx: typer.Context,
     name: Annotated[str, typer.Option("--name", help="What the occasion was.")],
     source: SourceOption,
     date: Annotated[str | None, typer.Option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
@@ -130,22 +140,23 @@ def add_occasion(
     ] = None,
     ident: IdOption = None,
     dry_run: DryRunOption = False,
-    *,
-    out: Output,
 ) -> None:
     """Add an occasion (a message, a meeting, a talk) for your statements to point to."""
     values: dict[str, Any] = {"id": ident, "name": name, "date": date, "milestone": milestone}
     values["sources"] = source
-    _add(Kind.occasion, values, dry_run, out)
+    _add(ctx, Kind.occasion, values, dry_run)
 
 
-@command(
-    group=add_app,
-    name="source",
-    example='spacefacts add source --id my-source --title "Chang\'e-6 mission report" '
-    '--publisher "CNSA" --published 2024-06 --url https://www.cnsa.gov.cn/',
+@add_app.command(
+    "source",
+    cls=prints("source"),
+    epilog=examples(
+        'spacefacts add source --id my-source --title "Chang\'e-6 mission report" '
+        '--publisher "CNSA" --published 2024-06 --url https://www.cnsa.gov.cn/'
+    ),
 )
 def add_source(
+    ctx: typer.Context,
     title: Annotated[str, typer.Option("--title", help="Title of the work.")],
     publisher: Annotated[str, typer.Option("--publisher", help="Who published it.")],
     author: Annotated[str | None, typer.Option("--author", help="Who wrote it.")] = None,
@@ -156,65 +167,82 @@ def add_source(
     note: Annotated[str | None, typer.Option("--note", help="What it supports.")] = None,
     ident: IdOption = None,
     dry_run: DryRunOption = False,
-    *,
-    out: Output,
 ) -> None:
     """Add a source to your personal fact file, for your records to cite."""
     values: dict[str, Any] = {"id": ident, "title": title, "publisher": publisher}
     values |= {"author": author, "published": published, "url": url, "note": note}
-    _add(Kind.source, values, dry_run, out)
+    _add(ctx, Kind.source, values, dry_run)
 
 
-@command(output=False, example="spacefacts remove my-milestone")
+add_app.command(
+    "quote",
+    cls=prints("statement"),
+    hidden=True,
+    epilog=examples('spacefacts add quote --text "..." --speaker "..." --topic peace ...'),
+)(add_statement)
+
+
+@add_app.command(
+    "mission",
+    cls=prints("mission"),
+    epilog=examples(
+        'spacefacts add mission --name "Our CubeSat" --program tiangong --type cubesat '
+        "--launch-date 2026-05 --source my-source"
+    ),
+)
+def add_mission(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help="Name of the craft or flight.")],
+    program: Annotated[str, typer.Option("--program", help="Program id, name or alias.")],
+    source: SourceOption,
+    type_: Annotated[
+        str | None, typer.Option("--type", help="orbiter, lander, crewed spacecraft, ...")
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="done (default), planned, active, failed, cancelled."),
+    ] = None,
+    launch_date: Annotated[
+        str | None, typer.Option("--launch-date", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    end_date: Annotated[
+        str | None, typer.Option("--end-date", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    achievement: Annotated[
+        list[str] | None, typer.Option("--achievement", help="A key achievement (repeatable).")
+    ] = None,
+    ident: IdOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Add a mission (a craft or a flight) to your personal fact file."""
+    values: dict[str, Any] = {"id": ident, "name": name, "program": program, "type": type_}
+    values |= {"status": status, "launch_date": launch_date, "end_date": end_date}
+    values |= {"achievements": achievement, "sources": source}
+    _add(ctx, Kind.mission, values, dry_run)
+
+
+@app.command("remove", cls=Command, epilog=examples("spacefacts remove my-milestone"))
 def remove(
+    ctx: typer.Context,
     ident: Annotated[str, typer.Argument(metavar="ID", help="Id of one of your records.")],
 ) -> None:
     """Remove one of your records (refused while another record points to it)."""
-    s = settings()
+    s = settings(ctx)
     path = paths.personal_file(s.personal)
-    store.remove(factbase.base_file(s.data), path, ident, _waiting)
-    say(f"removed {ident!r} from {path}")
+    store.remove(factbase.base_file(s.data), path, ident, _waiting(ctx))
+    say(ctx, f"removed {ident!r} from {path}")
 
 
-@command(output=False, example="EDITOR=nano spacefacts edit my-milestone")
+@app.command("edit", cls=Command, epilog=examples("EDITOR=nano spacefacts edit my-milestone"))
 def edit(
+    ctx: typer.Context,
     ident: Annotated[str, typer.Argument(metavar="ID", help="Id of one of your records.")],
 ) -> None:
-    """Edit one of your records in $EDITOR; it is checked before it is saved."""
-    import os
-    import shlex
-    import subprocess
-    import tempfile
-    import tomllib
+    """Edit one of your records in $VISUAL or $EDITOR; it is checked before it is saved, and an
+    edit that does not pass is never thrown away."""
+    from spacefacts import editing
 
-    from spacefacts.errors import BadValueError
-
-    s = settings()
+    s = settings(ctx)
     path = paths.personal_file(s.personal)
-    kind, record = store.personal_record(path, ident)
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    with tempfile.TemporaryDirectory() as scratch:
-        draft = os.path.join(scratch, f"{ident}.toml")
-        with open(draft, "w", encoding="utf-8") as stream:
-            stream.write(store.to_toml({kind.table: [record]}).split("\n", 2)[2])
-        try:
-            done = subprocess.run([*shlex.split(editor), draft], check=False)
-        except (OSError, ValueError) as err:
-            raise BadValueError(f"cannot start the editor {editor!r}: {err}") from None
-        if done.returncode != 0:
-            raise BadValueError(f"the editor exited with {done.returncode}; nothing was changed")
-        try:
-            with open(draft, "rb") as stream:
-                edited = tomllib.load(stream)
-        except (OSError, ValueError) as err:
-            raise BadValueError(
-                f"the edited record is not valid TOML ({err}); nothing changed"
-            ) from None
-    rows = edited.get(kind.table)
-    if not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
-        raise BadValueError(f"keep exactly one [[{kind.table}]] table; nothing was changed")
-    if rows[0] == record:
-        say("no change")
-        return
-    store.replace(factbase.base_file(s.data), path, ident, rows[0], _waiting)
-    say(f"saved {rows[0].get('id')!r} to {path}")
+    outcome = editing.edit(factbase.base_file(s.data), path, ident, _waiting(ctx))
+    say(ctx, outcome)

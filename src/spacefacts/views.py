@@ -1,158 +1,31 @@
-"""Write records as a table, JSON, JSON Lines, CSV or Markdown: one path for every command.
+"""Terminal views: tables that fit the terminal, cards, one record in full, the lunar steps.
 
-Text from a fact file is data: tables build rich Text objects (never markup), and every text
-format shows control characters as visible escapes (text.visible); CSV cells that a
-spreadsheet would run as a formula are neutralised (text.csv_safe). rich, json and csv are
-imported inside the function that needs them.
+Tables build rich Text objects (never markup) from fact text made visible (text.visible); at a
+terminal they are drawn with Rich, into a pipe they are plain aligned text, one record per
+line, padded no wider than their content. rich is imported inside the functions that draw.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from spacefacts.errors import UnknownValueError
-from spacefacts.model import JsonRecord, detail_fields, fields_of
-from spacefacts.text import close_matches, csv_safe, pad, plain_cell, visible, width
+from spacefacts.model import JsonRecord, detail_fields, fields_of, listing
+from spacefacts.serialise import Output, Style, cell, citation, serialise
+from spacefacts.text import (
+    close_matches,
+    marked_spans,
+    pad,
+    plain_cell,
+    plain_snippet,
+    visible,
+    width,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    markdown = "markdown"
-
-
-def _env_off(name: str) -> bool:
-    return os.environ.get(name, None) == "0"
-
-
-@dataclass(frozen=True, slots=True)
-class Style:
-    """How a table looks: drawn with rich on a terminal, plain text otherwise."""
-
-    fancy: bool  # rich table with box drawing (a terminal, or FORCE_COLOR)
-    color: bool  # colour and bold in the rich table
-    width: int | None = None  # columns; None: the terminal's (or $COLUMNS)
-
-    @classmethod
-    def detect(cls, stream: IO[str], no_color: bool = False) -> Style:
-        """From the stream and the environment: NO_COLOR, FORCE_COLOR, CLICOLOR, TERM=dumb."""
-        env = os.environ
-        forced = bool(env.get("FORCE_COLOR")) and not _env_off("FORCE_COLOR")
-        forced = forced or (bool(env.get("CLICOLOR_FORCE")) and not _env_off("CLICOLOR_FORCE"))
-        dumb = env.get("TERM") == "dumb"
-        fancy = forced or (_isatty(stream) and not dumb)
-        off = no_color or bool(env.get("NO_COLOR")) or _env_off("FORCE_COLOR")
-        off = off or _env_off("CLICOLOR") or dumb
-        return cls(fancy=fancy, color=fancy and not off)
-
-
-def shows(sample: str) -> bool:
-    """Whether stdout's encoding can write `sample` (not so with PYTHONIOENCODING=ascii)."""
-    import sys
-
-    try:
-        sample.encode(sys.stdout.encoding or "utf-8")
-        return True
-    except (UnicodeEncodeError, LookupError):
-        return False
-
-
-def _isatty(stream: IO[str]) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-@dataclass
-class Output:
-    """Where and how a command prints: chosen once from the options, passed to every writer."""
-
-    format: Format = Format.table
-    fields: list[str] | None = None
-    style: Style = field(default_factory=lambda: Style(False, False))
-    header: bool = True
-    stream: IO[str] | None = None
-    ascii_json: bool = False  # the output encoding cannot show every character
-
-    @property
-    def serialised(self) -> bool:
-        return self.format is not Format.table
-
-
-# --- table columns -------------------------------------------------------------------------
-
-# Per kind: (field, header). Plain tables show them all, one record per line; the rich tables
-# compose some of them (see _FANCY) so the text that carries the content gets the room.
-COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
-    "milestone": (
-        ("date", "Date"), ("id", "Id"), ("program", "Program"), ("status", "Status"),
-        ("title", "Title"), ("summary", "Summary"),
-    ),
-    "statement": (
-        ("date", "Date"), ("id", "Id"), ("speaker", "Speaker"), ("verbatim", "Form"),
-        ("text", "Statement"), ("occasion_name", "Occasion"),
-    ),
-    "lunar_step": (
-        ("step", "Step"), ("name", "Name"), ("goal", "Goal"), ("missions", "Missions"),
-    ),
-    "topic": (("id", "Topic"), ("statements", "Statements"), ("description", "Description")),
-    "program": (
-        ("id", "Id"), ("milestones", "Milestones"), ("missions", "Missions"), ("name", "Name"),
-    ),
-    "occasion": (("date", "Date"), ("id", "Id"), ("statements", "Statements"), ("name", "Name")),
-    "source": (
-        ("id", "Id"), ("published", "Date"), ("cited_by", "Cited"), ("publisher", "Publisher"),
-        ("title", "Title"),
-    ),
-    "mission": (
-        ("launch_date", "Launch"), ("id", "Id"), ("program", "Program"), ("status", "Status"),
-        ("type", "Type"), ("name", "Name"),
-    ),
-    "hit": (
-        ("kind", "Kind"), ("date", "Date"), ("id", "Id"), ("title", "Title"),
-        ("snippet", "Match"),
-    ),
-    "anniversary": (
-        ("date", "Date"), ("years_ago", "When"), ("kind", "Kind"), ("id", "Id"),
-        ("title", "Title"),
-    ),
-    "stat": (("group", "Group"), ("value", "Value"), ("count", "Count")),
-    "speaker": (
-        ("statements", "Statements"), ("first", "First"), ("last", "Last"),
-        ("speaker", "Speaker"),
-    ),
-    "problem": (
-        ("file", "File"), ("line", "Line"), ("severity", "Severity"), ("id", "Id"),
-        ("field", "Field"), ("message", "Problem"),
-    ),
-}  # fmt: skip
-
-# Rich tables: (narrow columns shown as they are, the main column's lines, its header).
-# The main column stacks its fields, first bold, the id dim: every row shows what `show` takes.
-_FANCY: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
-    "milestone": (("date", "program"), ("title", "id", "summary"), "Milestone"),
-    "statement": (("date", "speaker"), ("text", "id", "occasion_name"), "Statement"),
-    "lunar_step": (("step",), ("name", "goal", "missions"), "Step"),
-    "topic": (("id", "statements"), ("description",), "Description"),
-    "program": (("milestones", "missions"), ("name", "id", "description"), "Program"),
-    "occasion": (("date", "statements"), ("name", "id"), "Occasion"),
-    "source": (("published", "cited_by"), ("title", "id", "publisher"), "Source"),
-    "mission": (("launch_date", "program", "status"), ("name", "id", "type"), "Mission"),
-    "hit": (("kind", "date"), ("title", "id", "snippet"), "Hit"),
-    "anniversary": (("date", "years_ago"), ("title", "id"), "Record"),
-    "speaker": (("statements", "first", "last"), ("speaker",), "Speaker"),
-    "problem": (("line", "severity"), ("message", "file", "id", "field"), "Problem"),
-}
 _NARROW_STYLE = {
     "date": "green",
     "published": "green",
@@ -176,43 +49,23 @@ def check_fields(
 
 def records(
     out: Output,
-    kind: str,
+    shape: str,
     found: Sequence[JsonRecord],
     title: str | None = None,
 ) -> str:
-    """`found` records of `kind` in the chosen format, as one string."""
-    chosen = check_fields(kind, out.fields)
-    names = chosen if chosen is not None else list(fields_of(kind))
+    """`found` records of a kind or shape in the chosen format, as one string."""
+    chosen = check_fields(shape, out.fields)
+    names = chosen if chosen is not None else list(fields_of(shape))
     if out.serialised:
         return serialise([{n: r.get(n) for n in names} for r in found], names, out)
-    if chosen is None and out.style.fancy and kind in _FANCY:
-        return _to_text([_fancy_table(kind, found, out.style, title)], out.style)
-    columns = [(f, f) for f in chosen] if chosen is not None else list(COLUMNS[kind])
-    rows = [[_cell_text(kind, f, r) for f, _ in columns] for r in found]
+    layout = listing(shape)
+    if chosen is None and out.style.fancy and layout.main:
+        return _to_text([_fancy_table(shape, found, out.style, title)], out.style)
+    columns = [(f, f) for f in chosen] if chosen is not None else list(layout.columns)
+    rows = [[_cell_text(shape, f, r) for f, _ in columns] for r in found]
     if out.style.fancy:
         return _to_text([_grid(columns, rows, out.style, title)], out.style)
     return plain_table(rows, [h for _, h in columns], out.header)
-
-
-def serialise(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
-    """Records in one of the serialised formats, keeping the fields `names`."""
-    return _WRITERS[out.format](found, names, out)
-
-
-# --- cells ---------------------------------------------------------------------------------
-
-
-def cell(value: Any) -> str:
-    """One value as table or CSV text: lists joined by "; ", booleans as true/false."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return str(value.get("name") or value.get("title") or value.get("id") or "")
-    if isinstance(value, list):
-        return "; ".join(cell(v) for v in value)
-    return str(value)
 
 
 def _cell_text(kind: str, name: str, record: JsonRecord) -> str:
@@ -224,9 +77,15 @@ def _cell_text(kind: str, name: str, record: JsonRecord) -> str:
     if name == "text" and kind == "statement" and record.get("verbatim"):
         return f"“{value}”"
     if name == "snippet" and isinstance(value, str):
-        from spacefacts.search import plain_snippet
-
         return plain_snippet(value)
+    if name == "in_days" and isinstance(value, int):
+        return "today" if value == 0 else f"in {value} day{'s' if value != 1 else ''}"
+    if name == "in_days" and record.get("overdue"):
+        return "overdue: no report yet"
+    if name == "missions" and isinstance(value, list):  # ids, as `show` takes them
+        return "; ".join(
+            f"{m.get('id')}{status_mark(m)}" if isinstance(m, dict) else str(m) for m in value
+        )
     return cell(value)
 
 
@@ -240,20 +99,30 @@ def ago(years: int) -> str:
 
 def status_mark(record: JsonRecord) -> str:
     """What a title shows for a record that is not simply done."""
-    status = record.get("status")
-    return "" if status in (None, "done") else f" ({status})"
+    from spacefacts.model import status_of
+
+    return status_of(record).mark
 
 
 # --- plain tables --------------------------------------------------------------------------
 
 
+PAD_LIMIT = 32  # cells: a longer cell is not padded, so one long value never widens every row
+
+
 def plain_table(rows: Sequence[Sequence[str]], headers: Sequence[str], header: bool = True) -> str:
-    """Aligned columns by display width, one line per record, control characters escaped."""
+    """Aligned columns by display width, one line per record, control characters escaped.
+
+    A column is padded to its widest cell of at most PAD_LIMIT cells; the last is not padded.
+    """
     flat = [[plain_cell(c) for c in row] for row in rows]
     all_rows = [list(headers), *flat] if header else flat
     if not all_rows:
         return ""
-    widths = [max(width(r[i]) for r in all_rows) for i in range(len(headers))]
+    widths = [
+        max((w for r in all_rows if (w := width(r[i])) <= PAD_LIMIT), default=0)
+        for i in range(len(headers))
+    ]
     lines = []
     for row in all_rows:
         padded = [pad(c, w) for c, w in zip(row[:-1], widths, strict=False)]
@@ -280,7 +149,7 @@ def make_console(stream: IO[str] | None, style: Style) -> Console:
     )
 
 
-def _to_text(renderables: Sequence[RenderableType], style: Style) -> str:
+def _to_text(renderables: Sequence[RenderableType], style: Style, crop: bool = True) -> str:
     import io
 
     buffer = io.StringIO()
@@ -288,8 +157,13 @@ def _to_text(renderables: Sequence[RenderableType], style: Style) -> str:
     if style.width is None:
         console.width = _terminal_width()
     for renderable in renderables:
-        console.print(renderable)
+        console.print(renderable, crop=crop)
     return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))
+
+
+def render_text(renderable: RenderableType, style: Style) -> str:
+    """One renderable drawn for a terminal of the style's width, lines never cut."""
+    return _to_text([renderable], style, crop=False)
 
 
 def _terminal_width() -> int:
@@ -313,8 +187,8 @@ def _fancy_table(kind: str, found: Sequence[JsonRecord], style: Style, title: st
     from rich.table import Table
     from rich.text import Text
 
-    narrow, main, header = _FANCY[kind]
-    headers = dict(COLUMNS[kind])
+    layout = listing(kind)
+    narrow, main, header = layout.narrow, layout.main, layout.header
     if (style.width or _terminal_width()) < CARD_WIDTH:
         return _cards(kind, found, style, title)
     table = Table(
@@ -325,7 +199,7 @@ def _fancy_table(kind: str, found: Sequence[JsonRecord], style: Style, title: st
         show_lines=True,
         expand=True,
     )
-    left = " / ".join(headers.get(n, n.title()) for n in narrow[:2])
+    left = " / ".join(layout.title(n) for n in narrow[:2])
     table.add_column(left, overflow="fold", max_width=16, ratio=None)
     table.add_column(header, overflow="fold", ratio=1)
     for record in found:
@@ -358,7 +232,8 @@ def _cards(kind: str, found: Sequence[JsonRecord], style: Style, title: str | No
     from rich.rule import Rule
     from rich.text import Text
 
-    narrow, main, _ = _FANCY[kind]
+    layout = listing(kind)
+    narrow, main = layout.narrow, layout.main
     parts: list[Any] = []
     if title:
         parts.append(Text(safe(title), style="bold" if style.color else ""))
@@ -386,8 +261,6 @@ def _main_cell(kind: str, names: Sequence[str], record: JsonRecord, style: Style
         if text:
             text.append("\n")
         if name == "snippet":
-            from spacefacts.search import marked_spans
-
             plain, spans = marked_spans(str(value))
             start = len(text)
             text.append(safe(plain))
@@ -455,87 +328,6 @@ def decade_chart(found: Sequence[JsonRecord], style: Style) -> str:
 # --- serialised formats --------------------------------------------------------------------
 
 
-def _write_json(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
-    """A JSON array: indented at a terminal; piped, one record per line, which json's C
-    encoder writes (an indented dump uses the pure-Python one: about 5 ms of the shipped
-    timeline's start-up budget)."""
-    import json
-
-    if out.style.fancy:
-        return _json_safe(json.dumps(found, ensure_ascii=out.ascii_json, indent=2)) + "\n"
-    if not found:
-        return "[]\n"
-    rows = ",\n".join("  " + json.dumps(r, ensure_ascii=out.ascii_json) for r in found)
-    return _json_safe(f"[\n{rows}\n]") + "\n"
-
-
-def _write_jsonl(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
-    import json
-
-    return "".join(_json_safe(json.dumps(r, ensure_ascii=out.ascii_json)) + "\n" for r in found)
-
-
-def _json_safe(text: str) -> str:
-    """JSON with DEL, the C1 controls and the characters that reorder text or end a line
-    (bidi marks and overrides, U+2028, U+2029) as \\u escapes: json.dumps(ensure_ascii=False)
-    writes them raw, and a terminal acts on C1 CSI (U+009B). Still JSON; it parses back to the
-    same values. Outside strings JSON has only ASCII punctuation, so only strings change."""
-    if text.isascii() and "\x7f" not in text:
-        return text
-    import re
-
-    unsafe = "[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-    return re.sub(unsafe, lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def _csv_value(value: Any) -> str:
-    return csv_safe(visible(cell(value), newlines=True))
-
-
-def _write_csv(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
-    """CSV, a header row first (unless --no-header). Each cell is text.visible'd (control
-    characters as escapes) and then text.csv_safe'd: a cell that begins with "=", "+", "-",
-    "@", a tab or a carriage return gets a leading single quote ("=1+1" -> "'=1+1", "-2" ->
-    "'-2"), as OWASP recommends against formula injection when the file opens in a
-    spreadsheet. The csv module does the quoting."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if out.header:
-        writer.writerow(names)
-    for record in found:
-        writer.writerow([_csv_value(record[name]) for name in names])
-    return buffer.getvalue()
-
-
-def markdown_cell(text: str) -> str:
-    """A Markdown table cell: one line, pipes and HTML characters escaped."""
-    text = plain_cell(text).replace("\\", "\\\\").replace("|", "\\|")
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _write_markdown(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
-    lines = []
-    if out.header:
-        lines += ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
-    for record in found:
-        lines.append("| " + " | ".join(markdown_cell(cell(record[n])) for n in names) + " |")
-    return "\n".join(lines) + "\n"
-
-
-_WRITERS: dict[Format, Callable[[list[JsonRecord], Sequence[str], Output], str]] = {
-    Format.json: _write_json,
-    Format.jsonl: _write_jsonl,
-    Format.csv: _write_csv,
-    Format.markdown: _write_markdown,
-}
-
-
-# --- one record in full --------------------------------------------------------------------
-
-
 def detail(
     out: Output, kind: str, found: Sequence[JsonRecord], valid: Sequence[str] | None = None
 ) -> str:
@@ -559,17 +351,12 @@ def detail(
     return "".join(parts)
 
 
-def citation(source: JsonRecord) -> str:
-    """A source as one line: author, “title”, publisher, date, url."""
-    parts = [source.get("author"), f"“{source['title']}”", source.get("publisher")]
-    parts += [source.get("published"), source.get("url")]
-    return ", ".join(str(p) for p in parts if p)
-
-
 def _detail_parts(
     record: JsonRecord, names: Sequence[str], full: bool
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str | None, str | None]], list[list[str]]]:
     hidden = {"kind", "citations", "relations"} | ({"excerpt"} if full else set())
+    if full and "date" not in fields_of(str(record.get("kind"))):
+        hidden.add("date")  # the same as its own date field (launch_date, published)
     rows = [(n, cell(record.get(n))) for n in names if n not in hidden]
     if full:  # the whole record: a field with no value is left out (--fields shows it)
         rows = [(n, v) for n, v in rows if v]
@@ -666,22 +453,20 @@ def lunar(out: Output, steps: Sequence[JsonRecord], missions: dict[str, JsonReco
                       header_style="bold cyan" if style.color else "")  # fmt: skip
         if part == "steps":
             table.add_column("Step", no_wrap=True)
-            table.add_column("Goal", ratio=1, min_width=16)
-            table.add_column("Missions", ratio=2, min_width=24)
+            table.add_column("Goal", ratio=1, overflow="fold")
+            table.add_column("Missions", ratio=2, overflow="fold")
             for step in chosen:
                 text = Text()
-                for ident in step["missions"]:
-                    _mission_lines(text, missions.get(ident), style)
+                for brief in step["missions"]:
+                    _mission_lines(text, missions.get(brief["id"], brief), style)
                 goal = Text(safe(step["name"]), style=bold)
                 goal.append("\n" + safe(step["goal"]))
                 table.add_row(Text(str(step["step"])), goal, text)
         else:
             table.add_column("Launch", no_wrap=True, style="green" if style.color else "")
-            table.add_column("Mission", ratio=1, min_width=24)
-            for ident in chosen[0]["missions"]:
-                mission = missions.get(ident)
-                if mission is None:
-                    continue
+            table.add_column("Mission", ratio=1, overflow="fold")
+            for brief in chosen[0]["missions"]:
+                mission = missions.get(brief["id"], brief)
                 text = Text()
                 _mission_lines(text, mission, style, dated=False)
                 table.add_row(Text(mission.get("launch_date") or ""), text)
