@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class ExitCode(IntEnum):
@@ -19,8 +19,7 @@ class ExitCode(IntEnum):
     PIPE = 141  # the reader closed standard output (128 + SIGPIPE), as `| head` does
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One problem found in a fact file, located as precisely as known."""
 
     file: str

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -40,20 +39,23 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _STATUSES = tuple(s.value for s in Status)
 
 
-@dataclass(frozen=True, slots=True)
-class FactFile:
+class FactFile(NamedTuple):
     """A fact file to load and the origin label its records carry."""
 
     path: Path
     origin: str
 
 
-@dataclass
 class Records:
     """Every record of one or more fact files, validated, by kind, in file order."""
 
-    files: tuple[str, ...] = ()
-    by_kind: dict[Kind, list[JsonRecord]] = field(default_factory=dict)
+    __slots__ = ("by_kind", "files")
+
+    def __init__(
+        self, files: tuple[str, ...] = (), by_kind: dict[Kind, list[JsonRecord]] | None = None
+    ) -> None:
+        self.files = files
+        self.by_kind: dict[Kind, list[JsonRecord]] = {} if by_kind is None else by_kind
 
     def __getitem__(self, kind: Kind) -> list[JsonRecord]:
         return self.by_kind.get(kind, [])

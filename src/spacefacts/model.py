@@ -10,9 +10,8 @@ dict in its kind's JSON shape (JsonRecord): the fields of SCHEMA in order, then 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 JsonRecord = dict[str, Any]
 
@@ -81,8 +80,7 @@ REF, REFS = "ref", "refs"  # an id, a list of ids, of the kinds in Field.to (emp
 RECORDS = "records"  # derived only: a list of brief records (JSON objects)
 
 
-@dataclass(frozen=True, slots=True)
-class Derived:
+class Derived(NamedTuple):
     """How a derived field is computed when the fact base is compiled.
 
     - count: how many records of `of` (any kind when None) refer to this one through `via`;
@@ -97,8 +95,7 @@ class Derived:
     attribute: str = "name"
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
     """One field of a record kind."""
 
     name: str
@@ -128,8 +125,7 @@ def _derived(name: str, type_: str, help_: str, how: Derived) -> Field:
 # --- listings ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Listing:
+class Listing(NamedTuple):
     """How records of one shape are listed.
 
     `columns`: (field, header) of a plain table, one record per line. A terminal table stacks
@@ -146,8 +142,7 @@ class Listing:
         return dict(self.columns).get(name, name.replace("_", " ").title())
 
 
-@dataclass(frozen=True, slots=True)
-class KindSpec:
+class KindSpec(NamedTuple):
     """A record kind: its fields and the rules every module asks of it."""
 
     fields: tuple[Field, ...]
@@ -430,8 +425,7 @@ DATED: tuple[Kind, ...] = tuple(k for k in Kind if SCHEMA[k].date and k is not K
 # listings.
 
 
-@dataclass(frozen=True, slots=True)
-class Shape:
+class Shape(NamedTuple):
     fields: tuple[Field, ...]
     command: str
     listing: Listing

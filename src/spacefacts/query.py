@@ -12,7 +12,6 @@ range when its period overlaps the range (dates.overlaps).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from spacefacts.dates import check_range, parts_of
@@ -43,25 +42,35 @@ def split_values(given: Iterable[str] | None, option: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-@dataclass(frozen=True)
 class Filters:
     """What a listing keeps: values of one field are alternatives (OR), fields combine (AND).
 
-    Names as the user gave them; each command resolves those its records have.
+    Names as the user gave them; each command resolves those its records have. A range whose
+    start is after its end is refused here, once for every command.
     """
 
-    programs: Sequence[str] = ()
-    topics: Sequence[str] = ()
-    speakers: Sequence[str] = ()
-    tags: Sequence[str] = ()
-    occasions: Sequence[str] = ()
-    statuses: Sequence[str] = ()
-    years: Sequence[int] = ()
-    since: str | None = None
-    until: str | None = None
+    __slots__ = (
+        "occasions", "programs", "since", "speakers", "statuses", "tags", "topics", "until",
+        "years",
+    )  # fmt: skip
 
-    def __post_init__(self) -> None:
-        check_range(self.since, self.until)
+    def __init__(
+        self,
+        *,
+        programs: Sequence[str] = (),
+        topics: Sequence[str] = (),
+        speakers: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        occasions: Sequence[str] = (),
+        statuses: Sequence[str] = (),
+        years: Sequence[int] = (),
+        since: str | None = None,
+        until: str | None = None,
+    ) -> None:
+        check_range(since, until)
+        self.programs, self.topics, self.speakers = programs, topics, speakers
+        self.tags, self.occasions, self.statuses = tags, occasions, statuses
+        self.years, self.since, self.until = years, since, until
 
 
 # --- looking values up ---------------------------------------------------------------------

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from spacefacts.model import JsonRecord
 from spacefacts.text import csv_safe, plain_cell, visible
@@ -30,8 +29,7 @@ def _env_off(name: str) -> bool:
     return os.environ.get(name, None) == "0"
 
 
-@dataclass(frozen=True, slots=True)
-class Style:
+class Style(NamedTuple):
     """How a table looks: drawn with rich on a terminal, plain text otherwise."""
 
     fancy: bool  # rich table with box drawing (a terminal, or FORCE_COLOR)
@@ -69,13 +67,12 @@ def _isatty(stream: IO[str]) -> bool:
         return False
 
 
-@dataclass
-class Output:
-    """Where and how a command prints: chosen once from the options, passed to every writer."""
+class Output(NamedTuple):
+    """How a command prints: chosen once from the options, passed to every writer."""
 
     format: Format = Format.table
     fields: list[str] | None = None
-    style: Style = field(default_factory=lambda: Style(False, False))
+    style: Style = Style(False, False)
     header: bool = True
     ascii_json: bool = False  # the output encoding cannot show every character
 

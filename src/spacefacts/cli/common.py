@@ -18,7 +18,6 @@ from __future__ import annotations
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,18 +38,27 @@ from spacefacts.model import JsonRecord, fields_of
 from spacefacts.serialise import Format, Output, Style, shows
 
 
-@dataclass
 class Settings:
     """The global options, kept in ctx.obj of the root context; the fact base is opened once,
     on first use."""
 
-    data: Path | None = None
-    personal: Path | None = None
-    no_color: bool = False
-    no_cache: bool = False
-    no_pager: bool = False
-    quiet: bool = False
-    _database: db.Database | None = field(default=None, repr=False)
+    def __init__(
+        self,
+        data: Path | None = None,
+        personal: Path | None = None,
+        no_color: bool = False,
+        no_cache: bool = False,
+        no_pager: bool = False,
+        quiet: bool = False,
+    ) -> None:
+        self.data, self.personal = data, personal
+        self.no_color, self.no_cache, self.no_pager, self.quiet = (
+            no_color,
+            no_cache,
+            no_pager,
+            quiet,
+        )
+        self._database: db.Database | None = None
 
     def files(self) -> list[factbase.FactFile]:
         return factbase.fact_files(self.data, self.personal)
