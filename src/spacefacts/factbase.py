@@ -31,7 +31,9 @@ from spacefacts.model import (
     Status,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+AS_OF = "as_of"  # the date a fact base is current to: a top-level key of its file
+REPLACES = "replaces"  # a personal record's key: the base record of that id it replaces
 SHIPPED = "shipped"
 PERSONAL = "personal"
 
@@ -49,13 +51,17 @@ class FactFile(NamedTuple):
 class Records:
     """Every record of one or more fact files, validated, by kind, in file order."""
 
-    __slots__ = ("by_kind", "files")
+    __slots__ = ("as_of", "by_kind", "files")
 
     def __init__(
-        self, files: tuple[str, ...] = (), by_kind: dict[Kind, list[JsonRecord]] | None = None
+        self,
+        files: tuple[str, ...] = (),
+        by_kind: dict[Kind, list[JsonRecord]] | None = None,
+        as_of: str | None = None,
     ) -> None:
         self.files = files
         self.by_kind: dict[Kind, list[JsonRecord]] = {} if by_kind is None else by_kind
+        self.as_of = as_of  # the date the (base) fact base is current to
 
     def __getitem__(self, kind: Kind) -> list[JsonRecord]:
         return self.by_kind.get(kind, [])
@@ -119,7 +125,7 @@ def check(
             builder.add_document(doc)
     builder.cross_check()
     problems.extend(builder.located_problems())
-    return Records(tuple(str(f.path) for f in files), builder.records), problems
+    return Records(tuple(str(f.path) for f in files), builder.records, builder.as_of), problems
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -205,6 +211,8 @@ _STRING, _DATE, _LIST, _OTHER, _REQUIRED = "string", "date", "list", "other", ob
 def _fast(spec: Field) -> tuple[Field, str, str, Any]:
     """(spec, name, how it is checked, default) of a field: what _add_record needs in its loop."""
     how = _STRING if spec.type in _PLAIN_TEXT else _DATE if spec.type == DATE else _OTHER
+    if spec.pattern or spec.choices:
+        how = _OTHER  # checked in full by _value
     how = _LIST if spec.is_list else how
     default: Any = _REQUIRED if spec.required else None
     if not spec.required and spec.is_list:
@@ -229,6 +237,8 @@ class _Builder:
         self.refs: list[tuple[_Doc, Kind, int, JsonRecord, Field, tuple[str, ...]]] = []
         self.where: dict[int, tuple[_Doc, Kind, int]] = {}  # id(record) -> its place
         self.dates: dict[str, str] = {}  # date strings already checked
+        self.as_of: str | None = None
+        self.replaced: list[tuple[_Doc, Kind, int, str]] = []
 
     def problem(
         self, doc: _Doc, kind: Kind | None, index: int, record: str | None, name: str | None,
@@ -238,17 +248,32 @@ class _Builder:
         self.pending.append(_Pending(doc, table, index, record, name, message, severity))
 
     def add_document(self, doc: _Doc) -> None:
+        version = doc.data.get("schema_version")
+        if "schema_version" not in doc.data:
+            message = f"missing: a fact file starts with schema_version = {SCHEMA_VERSION}"
+            self.problem(doc, None, 0, None, "schema_version", message)
+        elif type(version) is not int or version not in (2, SCHEMA_VERSION):
+            message = f"must be the integer {SCHEMA_VERSION}, got {_toml(version)}"
+            if version == 1:
+                message += " (version 1 files: see docs/schema.md, 'Version 2')"
+            self.problem(doc, None, 0, None, "schema_version", message)
+        elif version == 2:
+            upgrade_v2(doc.data, self.records)
+            message = (
+                "schema version 2, read as version 3 (publishers, speakers and crews named by "
+                "text are records now): see docs/schema.md, 'Version 3'"
+            )
+            self.problem(doc, None, 0, None, "schema_version", message, "warning")
         for key, value in doc.data.items():
             kind = Kind.from_table(key)
             if key == "schema_version":
-                if value != SCHEMA_VERSION:
-                    message = f"must be {SCHEMA_VERSION}, got {value!r}"
-                    if value == 1:
-                        message += " (version 1 files: see docs/schema.md, 'Version 2')"
-                    self.problem(doc, None, 0, None, key, message)
+                continue
+            if key == AS_OF:
+                self._as_of(doc, value)
             elif kind is None:
                 tables = ", ".join(k.table for k in Kind)
-                self.problem(doc, None, 0, None, key, f"unknown table (tables: {tables})")
+                message = f"unknown table or key (keys: schema_version, {AS_OF}; tables: {tables})"
+                self.problem(doc, None, 0, None, key, message)
             elif not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
                 message = f"expected [[{key}]] tables, got {type_name(value)}"
                 self.problem(doc, None, 0, None, key, message)
@@ -256,8 +281,22 @@ class _Builder:
                 for index, raw in enumerate(value):
                     self._add_record(doc, kind, index, raw)
 
+    def _as_of(self, doc: _Doc, value: Any) -> None:
+        try:
+            date = parse_date(value)
+        except ValueError as err:
+            self.problem(doc, None, 0, None, AS_OF, str(err))
+            return
+        if len(date) != 10:
+            self.problem(doc, None, 0, None, AS_OF, f"{date!r}: give the day, YYYY-MM-DD")
+        elif self.as_of is None:  # the base's (the first file's) date
+            self.as_of = date
+
     def _add_record(self, doc: _Doc, kind: Kind, index: int, raw: dict[str, Any]) -> None:
         ident = raw.get("id") if isinstance(raw.get("id"), str) else None
+        replaces = raw.get(REPLACES)
+        if replaces is not None:
+            raw = {k: v for k, v in raw.items() if k != REPLACES}
         record: JsonRecord = {}
         ok = True
         dates = self.dates
@@ -289,7 +328,9 @@ class _Builder:
                 if key not in _NAMES[kind]:
                     known = ", ".join(f.name for f in _STORED[kind])
                     self.problem(doc, kind, index, ident, key, f"unknown field (fields: {known})")
-        if record["id"] is not None:
+        if replaces is not None:
+            ok = self._replacing(doc, kind, index, record["id"], replaces) and ok
+        elif record["id"] is not None:
             ok = self._identify(doc, kind, index, record["id"]) and ok
         for spec in _REFS[kind]:
             if record[spec.name]:
@@ -322,6 +363,10 @@ class _Builder:
                 return bad("must not be empty")
             if spec.type == STATUS and value not in _STATUSES:
                 return bad(f"must be one of {', '.join(_STATUSES)}, got {value!r}")
+            if spec.choices and value not in spec.choices:
+                return bad(f"must be one of {', '.join(spec.choices)}, got {value!r}")
+            if spec.pattern and not re.fullmatch(spec.pattern, value):
+                return bad(f"{value!r} does not look like {spec.example!r}")
             return value, True
         if spec.is_list:
             if not isinstance(value, list):
@@ -357,6 +402,26 @@ class _Builder:
             return value, True
         raise AssertionError(spec.type)  # pragma: no cover - every type is handled above
 
+    def _replacing(self, doc: _Doc, kind: Kind, index: int, ident: str, replaces: Any) -> bool:
+        """A personal record that takes the place of a base record of the same kind and id."""
+        seen = self.ids.get(ident) if isinstance(ident, str) else None
+        if doc.file.origin != PERSONAL:
+            message = "only a record of your personal file replaces another"
+        elif replaces != ident:
+            message = f"must be the record's own id {ident!r}: a replacing record keeps its id"
+        elif seen is None or seen[0] is not kind:
+            message = f"there is no {kind.value} {ident!r} in the base fact base to replace"
+        else:
+            _, old_doc, old_index = seen
+            self.records[kind] = [
+                r for r in self.records[kind] if self.where.get(id(r)) != (old_doc, kind, old_index)
+            ]
+            self.replaced.append((doc, kind, index, ident))
+            del self.ids[ident]
+            return self._identify(doc, kind, index, ident)
+        self.problem(doc, kind, index, ident, REPLACES, message)
+        return False
+
     def _identify(self, doc: _Doc, kind: Kind, index: int, ident: str) -> bool:
         if not ID_PATTERN.fullmatch(ident):
             message = "must be lowercase kebab-case (letters, digits, hyphens)"
@@ -391,6 +456,78 @@ class _Builder:
         self._resolve_statements()
         self._check_dates()
         self._check_citations()
+        self._check_sources()
+        self._check_statements()
+        self._check_outcomes()
+        for doc, kind, index, ident in self.replaced:
+            message = "replaces the base fact base's record of this id"
+            self.problem(doc, kind, index, ident, REPLACES, message, "note")
+
+    def _check_sources(self) -> None:
+        """A url is a web page of its publisher (its host in the publisher's domains); a title
+        is the headline, not a [description]; no page is two sources."""
+        from urllib.parse import urlsplit
+
+        publishers = {p["id"]: p for p in self.records[Kind.publisher]}
+        urls: dict[str, str] = {}
+        for source in self.records[Kind.source]:
+            title = source["title"].strip()
+            if title.startswith("[") and title.endswith("]"):
+                message = "a description in brackets is not a title: give the page's headline"
+                self._record_problem(source, "title", message)
+            url = source["url"]
+            if url is None:
+                continue
+            try:
+                parts = urlsplit(url.strip())
+            except ValueError:
+                self._record_problem(source, "url", f"{url!r} is not a web address")
+                continue
+            host = (parts.hostname or "").lower()
+            if parts.scheme.lower() not in ("http", "https") or not host:
+                self._record_problem(source, "url", f"{url!r} is not an http(s) web address")
+                continue
+            key = (
+                host.removeprefix("www.")
+                + parts.path.rstrip("/")
+                + ("?" + parts.query if parts.query else "")
+            )
+            if key in urls:
+                self._record_problem(source, "url", f"the same page as source {urls[key]!r}")
+            urls.setdefault(key, source["id"])
+            publisher = publishers.get(source["publisher"])
+            domains = publisher.get("domains") if publisher else None
+            if domains and not any(host == d or host.endswith("." + d) for d in domains):
+                message = (
+                    f"{host} is not a domain of the publisher {source['publisher']!r} "
+                    f"({', '.join(domains)}): cite the publisher's own page"
+                )
+                self._record_problem(source, "url", message)
+
+    def _check_statements(self) -> None:
+        """A translated text says whose translation it is, and from which language."""
+        for statement in self.records[Kind.statement]:
+            language, translation = statement["language"], statement["translation"]
+            if translation is not None and language in (None, "en"):
+                message = "a translation: give the language it was spoken in (language = ...)"
+                self._record_problem(statement, "language", message)
+            elif language not in (None, "en") and translation is None:
+                message = f"spoken in {language!r}: say whose English this is (translation = ...)"
+                self._record_problem(statement, "translation", message)
+
+    def _check_outcomes(self) -> None:
+        """What became of a plan is another milestone, and the chain of outcomes ends."""
+        outcome = {m["id"]: m["outcome"] for m in self.records[Kind.milestone] if m["outcome"]}
+        for milestone in self.records[Kind.milestone]:
+            seen = {milestone["id"]}
+            current = outcome.get(milestone["id"])
+            while current is not None:
+                if current in seen:
+                    what = "itself" if current == milestone["id"] else f"{current!r} again"
+                    self._record_problem(milestone, "outcome", f"the outcomes lead back to {what}")
+                    break
+                seen.add(current)
+                current = outcome.get(current)
 
     def _check_steps(self) -> None:
         steps: set[int] = set()
@@ -553,7 +690,13 @@ def derive(records: Records) -> None:
                     r[spec.name] = counts[r["id"]]
             elif how.how == "name":
                 for r in records[kind]:
-                    target = by_id.get(r.get(how.via) or "")
+                    value = r.get(how.via)
+                    if isinstance(value, list):
+                        r[spec.name] = [
+                            by_id[i].get(how.attribute) if i in by_id else i for i in value
+                        ]
+                        continue
+                    target = by_id.get(value or "")
                     r[spec.name] = target.get(how.attribute) if target else None
             elif how.how == "members":
                 _members(records, kind, spec.name)
@@ -571,3 +714,63 @@ def _members(records: Records, kind: Kind, name: str) -> None:
             if (m["step"] == step["step"] if step["step"] is not None else
                 m["step"] is None and m["program"] in programs)
         ]  # fmt: skip
+
+
+def _toml(value: Any) -> str:
+    """A value as TOML writes it (true, 2.0, "text"), for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+# --- version 2 files -----------------------------------------------------------------------
+
+
+def upgrade_v2(data: dict[str, Any], known: Mapping[Kind, list[JsonRecord]]) -> None:
+    """A schema-2 document as version 3, in place: the publisher of a source, the speaker of a
+    statement and the crew of a mission, named by text in version 2, become references to
+    records: an existing one of that name (in `known`, or made earlier in this document), else
+    a new one added to the document."""
+    from spacefacts.text import fold, slug
+
+    taken = {r["id"] for rows in known.values() for r in rows}
+    taken |= {r.get("id") for rows in data.values() if isinstance(rows, list) for r in rows
+              if isinstance(r, dict)}  # fmt: skip
+    by_name: dict[tuple[Kind, str], str] = {}
+    for kind in (Kind.publisher, Kind.speaker, Kind.astronaut):
+        for record in known.get(kind, []):
+            by_name.setdefault((kind, fold(record["name"])), record["id"])
+            by_name.setdefault((kind, fold(record["id"])), record["id"])
+
+    def ref(kind: Kind, name: Any, also: tuple[Kind, ...] = ()) -> Any:
+        if not isinstance(name, str) or not name.strip():
+            return name  # left for the checks to report
+        for other in (kind, *also):
+            found = by_name.get((other, fold(name)))
+            if found is not None:
+                return found
+        stem = slug(name) or kind.value
+        ident, n = stem, 1
+        while ident in taken:
+            n += 1
+            ident = f"{stem}-{n}"
+        taken.add(ident)
+        by_name[(kind, fold(name))] = ident
+        data.setdefault(kind.table, []).append({"id": ident, "name": name})
+        return ident
+
+    for source in _rows(data, Kind.source):
+        source["publisher"] = ref(Kind.publisher, source.get("publisher"))
+    for statement in _rows(data, Kind.statement):
+        speaker = statement.get("speaker")
+        statement["speaker"] = ref(Kind.speaker, speaker, (Kind.astronaut, Kind.publisher))
+    for mission in _rows(data, Kind.mission):
+        crew = mission.get("crew")
+        if isinstance(crew, list):
+            mission["crew"] = [ref(Kind.astronaut, name) for name in crew]
+    data["schema_version"] = SCHEMA_VERSION
+
+
+def _rows(data: dict[str, Any], kind: Kind) -> list[dict[str, Any]]:
+    rows = data.get(kind.table)
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []

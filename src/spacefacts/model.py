@@ -19,9 +19,12 @@ JsonRecord = dict[str, Any]
 class Kind(StrEnum):
     """A kind of record. Its value is the JSON name; `table` is its [[table]] in a fact file."""
 
+    publisher = "publisher"
     source = "source"
     topic = "topic"
     program = "program"
+    speaker = "speaker"
+    astronaut = "astronaut"
     occasion = "occasion"
     milestone = "milestone"
     statement = "statement"
@@ -84,7 +87,8 @@ class Derived(NamedTuple):
     """How a derived field is computed when the fact base is compiled.
 
     - count: how many records of `of` (any kind when None) refer to this one through `via`;
-    - name: the `attribute` of the record this one refers to through `via`;
+    - name: the `attribute` of the record this one refers to through `via` (of each, for a
+      list of references);
     - members: the missions of a lunar step (by its `step`, or of its `programs` when it has
       none), in launch order, as brief records (id, name, launch_date, status).
     """
@@ -104,6 +108,9 @@ class Field(NamedTuple):
     required: bool = False
     to: tuple[Kind, ...] = ()  # the kinds a ref/refs field points to; () for any
     derived: Derived | None = None  # computed when compiling (JSON only): never in a fact file
+    pattern: str = ""  # a regular expression a text value must match in full
+    example: str = ""  # what a good value looks like (for the pattern's message)
+    choices: tuple[str, ...] = ()  # the values a text may take
 
     @property
     def is_list(self) -> bool:
@@ -116,6 +123,13 @@ class Field(NamedTuple):
 
 def _f(name: str, type_: str, help_: str, *, req: bool = False, to: tuple[Kind, ...] = ()) -> Field:
     return Field(name, type_, help_, req, to)
+
+
+def _checked(
+    name: str, type_: str, help_: str, *, pattern: str = "", example: str = "",
+    choices: tuple[str, ...] = (),
+) -> Field:  # fmt: skip
+    return Field(name, type_, help_, pattern=pattern, example=example, choices=choices)
 
 
 def _derived(name: str, type_: str, help_: str, how: Derived) -> Field:
@@ -168,6 +182,14 @@ class KindSpec(NamedTuple):
 
 
 _ID = _f("id", TEXT, "Unique, stable kebab-case id.", req=True)
+_NAME_ZH = _f("name_zh", TEXT, "Its official Chinese name (from a source it cites).")
+_COUNTRY = _f("country", TEXT, 'Its country ("China", "Russia"...), or "International".')
+LANGUAGE = r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"  # a BCP 47 tag, as "zh", "en", "ru", "zh-Hant"
+PUBLISHER_KINDS = (
+    "news agency", "newspaper", "broadcaster", "magazine", "news website", "space agency",
+    "government", "company", "journal", "museum", "university", "research institute",
+    "international organisation", "catalogue", "other",
+)  # fmt: skip
 _SOURCES = _f("sources", REFS, "Ids of the sources it cites.", req=True, to=(Kind.source,))
 _ALIASES = _f("aliases", TEXTS, "Other names (Chinese names, abbreviations).")
 _STATUS = _f("status", STATUS, "done, planned, active, failed or cancelled (default done).")
@@ -179,16 +201,74 @@ def _order(date: str) -> str:
 
 
 SCHEMA: dict[Kind, KindSpec] = {
+    Kind.publisher: KindSpec(
+        fields=(
+            _ID,
+            _f("name", TEXT, "Its one name, everywhere.", req=True),
+            _NAME_ZH,
+            _checked(
+                "kind",
+                TEXT,
+                "news agency, newspaper, broadcaster, space agency, journal...",
+                choices=PUBLISHER_KINDS,
+            ),
+            _COUNTRY,
+            _f("chinese_state", BOOL, "true: state media, a state agency or company of the PRC."),
+            _f("domains", TEXTS, "The web hosts it publishes on (a subdomain counts)."),
+            _derived(
+                "sources",
+                INT,
+                "How many sources it published.",
+                Derived("count", "publisher", Kind.source),
+            ),
+        ),
+        listing=Listing(
+            (
+                ("id", "Id"),
+                ("sources", "Sources"),
+                ("kind", "Kind"),
+                ("country", "Country"),
+                ("name", "Name"),
+            ),
+            ("sources", "kind"),
+            ("name", "id", "country"),
+            "Publisher",
+        ),
+        names=("name", "name_zh"),
+        name_rank=15,
+        title="name",
+    ),
     Kind.source: KindSpec(
         fields=(
             _ID,
-            _f("title", TEXT, "Title of the work.", req=True),
-            _f("publisher", TEXT, "Who published it.", req=True),
+            _f("title", TEXT, "The headline or title, as published.", req=True),
+            _f("title_en", TEXT, "An English translation of the title (ours), if not English."),
+            _f(
+                "publisher",
+                REF,
+                "Who published it: whose site the url is on.",
+                req=True,
+                to=(Kind.publisher,),
+            ),
+            _f(
+                "credit",
+                REF,
+                "The wire or outlet the page credits (Xinhua on a People's Daily page).",
+                to=(Kind.publisher,),
+            ),
             _f("author", TEXT, "Who wrote it."),
             _f("published", DATE, "Publication date."),
-            _f("url", TEXT, "Where to read it."),
+            _checked(
+                "language",
+                TEXT,
+                "Its language, if not English (zh, ru...).",
+                pattern=LANGUAGE,
+                example="zh",
+            ),
+            _f("url", TEXT, "The publisher's own page."),
             _f("note", TEXT, "What it supports: the sentence, the date as the source gives it."),
             _derived("cited_by", INT, "How many records cite it.", Derived("count", "sources")),
+            _derived("publisher_name", TEXT, "The publisher's name.", Derived("name", "publisher")),
         ),
         listing=Listing(
             (
@@ -229,6 +309,7 @@ SCHEMA: dict[Kind, KindSpec] = {
         fields=(
             _ID,
             _f("name", TEXT, "Full name.", req=True),
+            _NAME_ZH,
             _f("description", TEXT, "One sentence."),
             _ALIASES,
             _derived(
@@ -255,8 +336,82 @@ SCHEMA: dict[Kind, KindSpec] = {
             ("name", "id", "description"),
             "Program",
         ),
-        names=("name", "aliases"),
+        names=("name", "name_zh", "aliases"),
         name_rank=11,
+        title="name",
+    ),
+    Kind.speaker: KindSpec(
+        fields=(
+            _ID,
+            _f("name", TEXT, "Their one name, everywhere.", req=True),
+            _NAME_ZH,
+            _f("role", TEXT, "Their role when quoted."),
+            _f("organisation", TEXT, "Who they spoke for."),
+            _COUNTRY,
+            _ALIASES,
+            _f(
+                "sources", REFS, "Where the role and the Chinese name come from.", to=(Kind.source,)
+            ),
+            _derived(
+                "statements",
+                INT,
+                "How many statements are theirs.",
+                Derived("count", "speaker", Kind.statement),
+            ),
+        ),
+        listing=Listing(
+            (
+                ("id", "Id"),
+                ("statements", "Statements"),
+                ("country", "Country"),
+                ("name", "Name"),
+                ("role", "Role"),
+            ),
+            ("statements", "country"),
+            ("name", "id", "role"),
+            "Speaker",
+        ),
+        names=("name", "name_zh", "aliases"),
+        name_rank=13,
+        title="name",
+    ),
+    Kind.astronaut: KindSpec(
+        fields=(
+            _ID,
+            _f("name", TEXT, "Their one name, everywhere.", req=True),
+            _NAME_ZH,
+            _COUNTRY,
+            _ALIASES,
+            _f(
+                "sources", REFS, "Where the name and the Chinese name come from.", to=(Kind.source,)
+            ),
+            _derived(
+                "missions",
+                INT,
+                "How many missions they flew.",
+                Derived("count", "crew", Kind.mission),
+            ),
+            _derived(
+                "statements",
+                INT,
+                "How many statements are theirs.",
+                Derived("count", "speaker", Kind.statement),
+            ),
+        ),
+        listing=Listing(
+            (
+                ("id", "Id"),
+                ("missions", "Missions"),
+                ("country", "Country"),
+                ("name", "Name"),
+                ("name_zh", "Chinese name"),
+            ),
+            ("missions", "country"),
+            ("name", "id", "name_zh"),
+            "Astronaut",
+        ),
+        names=("name", "name_zh", "aliases"),
+        name_rank=12,
         title="name",
     ),
     Kind.occasion: KindSpec(
@@ -323,14 +478,35 @@ SCHEMA: dict[Kind, KindSpec] = {
         fields=(
             _ID,
             _f("text", TEXT, "The words (verbatim) or their content (reported).", req=True),
-            _f("speaker", TEXT, "Who said it.", req=True),
+            _f(
+                "speaker",
+                REF,
+                "Who said it: a speaker, an astronaut, or a publisher speaking for itself.",
+                req=True,
+                to=(Kind.speaker, Kind.astronaut, Kind.publisher),
+            ),
             _f("date", DATE, "When; taken from the occasion when it has one."),
             _f("occasion", REF, "The occasion it was said at.", to=(Kind.occasion,)),
             _f("topics", REFS, "Topics of the vocabulary.", req=True, to=(Kind.topic,)),
             _f("verbatim", BOOL, "true: the source quotes these exact words.", req=True),
+            _checked(
+                "language",
+                TEXT,
+                "The language it was spoken in (zh, en, ru...), if known.",
+                pattern=LANGUAGE,
+                example="zh",
+            ),
+            _f(
+                "translation",
+                TEXT,
+                "When the text is a translation: whose (\"Xinhua's English "
+                'release", "our translation").',
+            ),
             _SOURCES,
             _f("excerpt", TEXT, "The source's sentence it is taken from."),
             _f("milestone", REF, "The milestone it was said at.", to=(Kind.milestone,)),
+            _f("note", TEXT, "Where the words first appear, when the source is not the first."),
+            _derived("speaker_name", TEXT, "The speaker's name.", Derived("name", "speaker")),
             _derived("occasion_name", TEXT, "The occasion's name.", Derived("name", "occasion")),
         ),
         listing=Listing(
@@ -384,16 +560,30 @@ SCHEMA: dict[Kind, KindSpec] = {
         fields=(
             _ID,
             _f("name", TEXT, "Name of the craft or flight.", req=True),
+            _NAME_ZH,
             _f("program", REF, "The program it belongs to.", req=True, to=(Kind.program,)),
             _f("type", TEXT, "orbiter, lander and rover, crewed spacecraft, ..."),
             _f("step", INT, "The lunar step (1-3) it belongs to, for the three-step missions."),
             _STATUS,
+            _f("status_date", DATE, "The date its status is known to be right as of."),
             _f("launch_date", DATE, "Launch date (Beijing time)."),
             _f("end_date", DATE, "Landing, return or end date (Beijing time)."),
-            _f("crew", TEXTS, "Astronauts aboard."),
+            _f("crew", REFS, "Astronauts aboard (ids).", to=(Kind.astronaut,)),
+            _checked(
+                "cospar",
+                TEXT,
+                "COSPAR international designator of the craft launched.",
+                pattern=r"(19[5-9]\d|2\d{3})-\d{3}[A-Z]{1,3}",
+                example="2023-077A",
+            ),
+            _f("satcat", INT, "Its SATCAT (NORAD) catalogue number."),
+            _checked(
+                "wikidata", TEXT, "Its Wikidata item.", pattern=r"Q[1-9]\d*", example="Q12345"
+            ),
             _f("achievements", TEXTS, "Key achievements, one phrase each."),
             _ALIASES,
             _SOURCES,
+            _derived("crew_names", TEXTS, "The crew's names.", Derived("name", "crew")),
         ),
         listing=Listing(
             (
@@ -409,7 +599,7 @@ SCHEMA: dict[Kind, KindSpec] = {
             "Mission",
         ),
         date="launch_date",
-        names=("name", "aliases"),
+        names=("name", "name_zh", "cospar", "aliases"),
         name_rank=10,
         title="name",
         order=_order("launch_date"),
