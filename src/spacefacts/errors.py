@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad option or unknown value (topic, program, id, field, kind)
     DATA = 3  # a fact file cannot be read or is invalid
     WRITE = 4  # a file could not be written (or locked in time); the old one is intact
+    UPDATE = 5  # `update` could not fetch or would not install a fact base; nothing replaced
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
     PIPE = 141  # the reader closed standard output (128 + SIGPIPE), as `| head` does
 

@@ -35,6 +35,7 @@ SCHEMA_VERSION = 3
 AS_OF = "as_of"  # the date a fact base is current to: a top-level key of its file
 REPLACES = "replaces"  # a personal record's key: the base record of that id it replaces
 SHIPPED = "shipped"
+UPDATED = "updated"  # the origin of records of a base installed by `spacefacts update`
 PERSONAL = "personal"
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -71,13 +72,43 @@ class Records:
 
 
 def base_file(data: Path | None = None) -> FactFile:
-    """The base fact file: `data` if given, else $SPACEFACTS_DATA, else the shipped one."""
+    """The base fact file: `data` if given, else $SPACEFACTS_DATA, else the base installed by
+    `spacefacts update` while it is more recent than the shipped one, else the shipped one."""
     if data is not None:
         return FactFile(data, str(data))
     env = os.environ.get(paths.ENV_DATA)
     if env:
         return FactFile(Path(env), env)
-    return FactFile(paths.shipped_data(), SHIPPED)
+    shipped = paths.shipped_data()
+    updated = _updated_base(shipped)
+    return FactFile(updated, UPDATED) if updated else FactFile(shipped, SHIPPED)
+
+
+def _updated_base(shipped: Path) -> Path | None:
+    """The installed update's fact file, if there is one newer than the shipped base."""
+    try:
+        folder = paths.update_dir()
+        raw = fileio.read_regular(folder / "update.json", 64 * 1024)
+    except SpacefactsError:
+        return None  # none installed (or no home directory)
+    import json
+
+    try:
+        as_of = json.loads(raw).get("as_of")
+    except (ValueError, AttributeError):
+        return None
+    newer = isinstance(as_of, str) and as_of > (as_of_of(shipped) or "")
+    return folder / "facts.toml" if newer else None
+
+
+def as_of_of(path: Path) -> str | None:
+    """The as_of date a fact file declares on its first lines (cheap: no TOML parse)."""
+    try:
+        head = fileio.read_head(path, 4096).decode("utf-8", "replace")
+    except SpacefactsError:
+        return None
+    found = re.search(r'^as_of\s*=\s*"(\d{4}-\d{2}-\d{2})"', head, re.M)
+    return found.group(1) if found else None
 
 
 def fact_files(data: Path | None = None, personal: Path | None = None) -> list[FactFile]:

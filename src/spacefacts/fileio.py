@@ -29,6 +29,26 @@ _POLL_FIRST, _POLL_MAX = 0.01, 0.1  # seconds between attempts to take a busy lo
 # --- reading -------------------------------------------------------------------------------
 
 
+def read_head(path: Path, size: int) -> bytes:
+    """The first `size` bytes of the regular file `path` (guarded as read_regular is)."""
+    kind = _not_regular(_stat(path).st_mode)
+    if kind:
+        raise FileProblem(path, f"is {kind}, not a fact file")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    except (OSError, ValueError) as err:
+        raise FileProblem(path, _describe(path, err)) from None
+    with os.fdopen(fd, "rb") as stream:
+        try:
+            kind = _not_regular(os.fstat(fd).st_mode)
+            if kind:
+                raise FileProblem(path, f"is {kind}, not a fact file")
+            return stream.read(size)
+        except OSError as err:
+            raise FileProblem(path, _describe(path, err)) from None
+
+
 def read_regular(path: Path, limit: int = MAX_FACT_FILE) -> bytes:
     """The bytes of `path`, a regular file of at most `limit` bytes; FileProblem otherwise.
 

@@ -275,11 +275,11 @@ SCHEMA: dict[Kind, KindSpec] = {
                 ("id", "Id"),
                 ("published", "Date"),
                 ("cited_by", "Cited"),
-                ("publisher", "Publisher"),
+                ("publisher_name", "Publisher"),
                 ("title", "Title"),
             ),
             ("published", "cited_by"),
-            ("title", "id", "publisher"),
+            ("title", "id", "publisher_name"),
             "Source",
         ),
         date="published",
@@ -513,12 +513,12 @@ SCHEMA: dict[Kind, KindSpec] = {
             (
                 ("date", "Date"),
                 ("id", "Id"),
-                ("speaker", "Speaker"),
+                ("speaker_name", "Speaker"),
                 ("verbatim", "Form"),
                 ("text", "Statement"),
                 ("occasion_name", "Occasion"),
             ),
-            ("date", "speaker"),
+            ("date", "speaker_name"),
             ("text", "id", "occasion_name"),
             "Statement",
         ),
@@ -684,20 +684,6 @@ SHAPES: dict[str, Shape] = {
         "stats",
         Listing((("group", "Group"), ("value", "Value"), ("count", "Count"))),
     ),
-    "speaker": Shape(
-        (
-            _out("speaker", TEXT, "Who, as the statements name them."),
-            _out("statements", INT, "How many statements."),
-            _out("first", DATE, "Date of the first one.", always=False),
-            _out("last", DATE, "Date of the last one.", always=False),
-        ),
-        "speakers",
-        Listing(
-            (("statements", "Statements"), ("first", "First"), ("last", "Last"),
-             ("speaker", "Speaker")),
-            ("statements", "first", "last"), ("speaker",), "Speaker",
-        ),
-    ),
     "tag": Shape(
         (
             _out("tag", TEXT, "A tag of milestones."),
@@ -756,6 +742,7 @@ def record_title(kind: Kind, record: JsonRecord) -> str:
     if kind is Kind.statement:
         from spacefacts.text import shorten
 
-        return f"{record['speaker']}: {shorten(record['text'], 90)}"
+        speaker = record.get("speaker_name") or record["speaker"]
+        return f"{speaker}: {shorten(record['text'], 90)}"
     title = str(record.get(SCHEMA[kind].title) or record.get("id"))
     return title + status_of(record).mark

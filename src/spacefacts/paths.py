@@ -27,6 +27,11 @@ def shipped_data() -> Path:
     return here.parents[1] / "data" / "facts.toml"
 
 
+def update_dir() -> Path:
+    """Where `spacefacts update` installs a newer fact base (beside the personal file)."""
+    return data_home() / "spacefacts" / "update"
+
+
 def personal_file(given: Path | None = None) -> Path:
     """The personal fact file: `given`, else $SPACEFACTS_PERSONAL, else in data_home()."""
     if given is not None:

@@ -99,7 +99,7 @@ def find_program(database: Database, name: str) -> str:
     programs = database.select(Kind.program)
     names: dict[str, str] = {}
     for p in programs:
-        for label in (p["id"], p["name"], *p["aliases"]):
+        for label in (p["id"], p["name"], p.get("name_zh") or p["id"], *p["aliases"]):
             names.setdefault(fold(label), p["id"])
             names.setdefault(fold(label.partition(" (")[0]), p["id"])
     return lookup("program", name, names, [p["id"] for p in programs])
@@ -131,18 +131,33 @@ def find_occasion(database: Database, name: str) -> str:
     return found
 
 
+SPEAKING = (Kind.speaker, Kind.astronaut, Kind.publisher)  # who a statement's speaker may be
+
+
 def find_speakers(database: Database, name: str) -> set[str]:
-    """The speakers a --speaker value names: whole words of the name ("xi" is Xi Jinping,
-    not Xinhua); raise with the closest speakers when none matches."""
+    """The ids of the speakers a --speaker value names: an id, a Chinese name, or whole words
+    of a name or alias ("xi" is Xi Jinping, not Xinhua); raise with the closest names (of
+    everyone quoted) when none matches."""
     wanted = set(fold_words(name)) - {""}
     if not wanted:
         raise BadValueError("--speaker needs a name")
-    everyone = [r[0] for r in database.conn.execute("SELECT DISTINCT speaker FROM statement")]
-    found = {s for s in everyone if wanted <= set(fold_words(s))}
+    quoted = {r[0] for r in database.conn.execute("SELECT DISTINCT speaker FROM statement")}
+    labels: dict[str, str] = {}  # a folded name -> the id
+    found: set[str] = set()
+    for kind in SPEAKING:
+        for record in database.select(kind):
+            if record["id"] not in quoted:
+                continue
+            names = [record["id"], record["name"], record.get("name_zh") or ""]
+            names += record.get("aliases") or []
+            for label in filter(None, names):
+                labels.setdefault(fold(label), record["id"])
+                if wanted <= set(fold_words(label)) or fold(label) == fold(name):
+                    found.add(record["id"])
     if not found:
-        folded = {fold(s): s for s in everyone}
-        close = [folded[c] for c in close_matches(fold(name), list(folded))]
-        raise UnknownValueError("speaker", name, (), close, "See `spacefacts speakers`.")
+        close = close_matches(fold(name), list(labels))
+        shown = list(dict.fromkeys(labels[c] for c in close))
+        raise UnknownValueError("speaker", name, (), shown, "See `spacefacts speakers`.")
     return found
 
 
@@ -259,6 +274,16 @@ def lunar(database: Database) -> list[JsonRecord]:
     return [s for s in steps if s["step"] is not None or s["missions"]]
 
 
+def chinese_names(database: Database) -> dict[str, str]:
+    """The Chinese name of every record that has one, by id."""
+    found: dict[str, str] = {}
+    for kind in Kind:
+        if "name_zh" in SCHEMA[kind].field_names:
+            sql = f"SELECT id, name_zh FROM {kind.value} WHERE name_zh IS NOT NULL"
+            found.update(database.conn.execute(sql))
+    return found
+
+
 def missions_by_id(database: Database, ids: Sequence[str]) -> dict[str, JsonRecord]:
     if not ids:
         return {}
@@ -272,15 +297,34 @@ def listing(database: Database, kind: Kind) -> list[JsonRecord]:
 
 
 def speakers(database: Database) -> list[JsonRecord]:
-    """Who is quoted, how often, and the first and last dates."""
-    sql = (
-        "SELECT speaker, count(*), min(date), max(date) FROM statement "
-        "GROUP BY speaker ORDER BY count(*) DESC, speaker"
-    )
-    return [
-        {"speaker": s, "statements": n, "first": first, "last": last}
-        for s, n, first, last in database.conn.execute(sql)
-    ]
+    """The speakers, most quoted first."""
+    return database.select(Kind.speaker, order="statements DESC, name, id")
+
+
+def sources(database: Database, publishers: Sequence[str] = ()) -> list[JsonRecord]:
+    """The sources, of these publishers (or credited to them) if given."""
+    wanted = [find_publisher(database, p) for p in publishers]
+    if not wanted:
+        return listing(database, Kind.source)
+    marks = ", ".join("?" * len(wanted))
+    where = f"publisher IN ({marks}) OR credit IN ({marks})"
+    return database.select(Kind.source, where, [*wanted, *wanted], SCHEMA[Kind.source].order)
+
+
+def find_publisher(database: Database, name: str) -> str:
+    publishers = database.select(Kind.publisher)
+    names: dict[str, str] = {}
+    for p in publishers:
+        for label in (p["id"], p["name"], p.get("name_zh") or "", *(p.get("domains") or ())):
+            if label:
+                names.setdefault(fold(label), p["id"])
+    shown = [p["id"] for p in publishers]
+    try:
+        return lookup("publisher", name, names, shown if len(shown) <= 20 else [])
+    except UnknownValueError as err:
+        raise UnknownValueError(
+            "publisher", name, (), err.close, "See `spacefacts publishers`."
+        ) from None
 
 
 def tags(database: Database) -> list[JsonRecord]:

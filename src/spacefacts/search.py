@@ -133,7 +133,8 @@ def _texts(
         meta.append(date)
     if kind is Kind.statement:  # the excerpt repeats the text: searched, not a snippet
         body = [record["text"]]
-        meta += [record["speaker"], record.get("occasion_name") or "", record.get("excerpt") or ""]
+        speaker = [record["speaker"], record.get("speaker_name") or ""]
+        meta += [*speaker, record.get("occasion_name") or "", record.get("excerpt") or ""]
     elif kind is Kind.milestone:
         body = [record["summary"]]
         meta += record["tags"]

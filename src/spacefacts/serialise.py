@@ -75,6 +75,7 @@ class Output(NamedTuple):
     style: Style = Style(False, False)
     header: bool = True
     ascii_json: bool = False  # the output encoding cannot show every character
+    lang: str = "en"  # zh: terminal views show Chinese names where a record has one
 
     @property
     def serialised(self) -> bool:
@@ -190,6 +191,7 @@ _WRITERS: dict[Format, Callable[[list[JsonRecord], Sequence[str], Output], str]]
 
 def citation(source: JsonRecord) -> str:
     """A source as one line: author, “title”, publisher, date, url."""
-    parts = [source.get("author"), f"“{source['title']}”", source.get("publisher")]
+    publisher = source.get("publisher_name") or source.get("publisher")
+    parts = [source.get("author"), f"“{source['title']}”", publisher]
     parts += [source.get("published"), source.get("url")]
     return ", ".join(str(p) for p in parts if p)

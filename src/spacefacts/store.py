@@ -22,7 +22,7 @@ from spacefacts.errors import (
     UnknownValueError,
     WriteError,
 )
-from spacefacts.factbase import PERSONAL, SCHEMA_VERSION, FactFile, Records
+from spacefacts.factbase import AS_OF, PERSONAL, SCHEMA_VERSION, FactFile, Records
 from spacefacts.model import SCHEMA, JsonRecord, Kind, Status
 from spacefacts.text import close_matches, fold, slug
 
@@ -305,6 +305,8 @@ NEAR_LIMIT = 400  # characters of a title or text compared for near-duplicates (
 def document(records: Records, only: Only | None = None) -> dict[str, Any]:
     """The fact base as a fact-file document, optionally one origin's records."""
     doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    if records.as_of and only is not Only.personal:
+        doc[AS_OF] = records.as_of  # the date the base's facts are current to
     occasions = {o["id"]: o for o in records[Kind.occasion]}
     for kind in Kind:
         raws = [
@@ -348,8 +350,10 @@ def to_toml(doc: Mapping[str, Any], header: str = "") -> str:
     """A fact-file document as TOML through tomli-w, one [[table]] header per record."""
     import tomli_w
 
-    version = doc.get("schema_version", SCHEMA_VERSION)
-    parts = [header, tomli_w.dumps({"schema_version": version})]
+    top = {"schema_version": doc.get("schema_version", SCHEMA_VERSION)}
+    if doc.get(AS_OF):
+        top[AS_OF] = doc[AS_OF]
+    parts = [header, tomli_w.dumps(top)]
     for kind in Kind:
         for record in doc.get(kind.table, ()):
             # one dumps per record: tomli-w would write short records as inline tables

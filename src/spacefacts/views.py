@@ -486,3 +486,40 @@ def _mission_lines(text: Any, mission: JsonRecord | None, style: Style, dated: b
     text.append("  " + safe(mission["id"]), style="cyan" if style.color else "")
     for achievement in mission.get("achievements") or []:
         text.append("\n• " + safe(achievement))
+
+
+# --- Chinese names -------------------------------------------------------------------------
+
+_REFERENCES = {"program": "program", "speaker_name": "speaker", "publisher_name": "publisher"}
+
+
+def localise(found: Sequence[JsonRecord], names: dict[str, str]) -> list[JsonRecord]:
+    """Records for a terminal in Chinese: a record's name, and the names it shows of the
+    records it refers to (its program, speaker, publisher, crew), in Chinese where there is
+    one; English elsewhere. The records themselves are not changed."""
+    shown = []
+    for record in found:
+        copy = dict(record)
+        if copy.get("name_zh"):
+            copy["name"] = copy["name_zh"]
+        ident = copy.get("id")
+        if copy.get("kind") == "mission" and isinstance(ident, str) and ident in names:
+            title = str(copy.get("title", ""))  # a hit, an anniversary: "Name (status)"
+            mark = title[title.rfind(" (") :] if title.endswith(")") and " (" in title else ""
+            copy["title"] = names[ident] + mark
+        for field, via in _REFERENCES.items():
+            target = copy.get(via)
+            if field in copy and isinstance(target, str) and target in names:
+                copy[field] = names[target]
+        if "program" in copy and isinstance(copy["program"], str):
+            copy["program"] = names.get(copy["program"], copy["program"])
+        if isinstance(copy.get("crew_names"), list):
+            pairs = zip(copy["crew"], copy["crew_names"], strict=False)
+            copy["crew_names"] = [names.get(i, n) for i, n in pairs]
+        if isinstance(copy.get("missions"), list):
+            copy["missions"] = [
+                {**m, "name": names.get(m["id"], m["name"])} if isinstance(m, dict) else m
+                for m in copy["missions"]
+            ]
+        shown.append(copy)
+    return shown

@@ -39,6 +39,8 @@ COMMANDS: dict[str, str] = {
     "topics": "listing",
     "tags": "listing",
     "speakers": "listing",
+    "astronauts": "listing",
+    "publishers": "listing",
     "occasions": "listing",
     "sources": "listing",
     "add": "personal",
@@ -46,6 +48,7 @@ COMMANDS: dict[str, str] = {
     "edit": "personal",
     "validate": "files",
     "export": "exporting",
+    "update": "updating",
     "man": "manual",
 }
 
@@ -132,8 +135,26 @@ def _install_completion(ctx: typer.Context, value: str | None) -> None:
 
 def _version(ctx: typer.Context, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        guarded(lambda: write(f"spacefacts {__version__}\n"))
+        guarded(lambda: write(version_text(ctx.params.get("data"))))
         raise typer.Exit()
+
+
+def version_text(data: Any) -> str:
+    """The package's version, and how current its facts are and where they come from."""
+    from spacefacts import factbase
+
+    base = factbase.base_file(Path(data) if data else None)
+    as_of = factbase.as_of_of(base.path) or "unknown"
+    if base.origin == factbase.UPDATED:
+        from spacefacts import update
+
+        found = update.installed()
+        where = f"updated from {found.url}" if found else "updated"
+    elif base.origin == factbase.SHIPPED:
+        where = "shipped"
+    else:
+        where = str(base.path)
+    return f"spacefacts {__version__}\nfacts as of {as_of} ({where})\n"
 
 
 @app.callback()
@@ -175,6 +196,15 @@ def main_options(
         bool,
         typer.Option("--quiet", "-q", help="No notes on stderr (errors and warnings still)."),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="en|zh",
+            help="Names in tables: zh shows Chinese names where a record has one (also "
+            "SPACEFACTS_LANG, or a zh locale in LANG). JSON always carries both.",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -201,7 +231,7 @@ def main_options(
     ] = None,
 ) -> None:
     """A sourced fact explorer for China's space exploration."""
-    ctx.obj = Settings(data, personal, no_color, no_cache, no_pager, quiet)
+    ctx.obj = Settings(data, personal, no_color, no_cache, no_pager, quiet, lang)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -50,6 +50,7 @@ class Settings:
         no_cache: bool = False,
         no_pager: bool = False,
         quiet: bool = False,
+        lang: str | None = None,
     ) -> None:
         self.data, self.personal = data, personal
         self.no_color, self.no_cache, self.no_pager, self.quiet = (
@@ -58,6 +59,7 @@ class Settings:
             no_pager,
             quiet,
         )
+        self.lang = lang  # as given; common.language decides
         self._database: db.Database | None = None
 
     def files(self) -> list[factbase.FactFile]:
@@ -103,6 +105,27 @@ _GLOBAL_FLAGS = {
     "quiet": "--quiet",
 }
 _GLOBAL_PATHS = {"data": "--data", "personal": "--personal"}
+LANGUAGES = ("en", "zh")
+ENV_LANG = "SPACEFACTS_LANG"
+
+
+def language(given: str | None) -> str:
+    """--lang, else $SPACEFACTS_LANG, else a Chinese locale (LC_ALL, LC_MESSAGES, LANG: zh_*)
+    means zh; else en."""
+    import os
+
+    if given is None:
+        given = os.environ.get(ENV_LANG) or None
+    if given is None:
+        for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+            locale = os.environ.get(name)
+            if locale:
+                return "zh" if locale.lower().startswith("zh") else "en"
+        return "en"
+    chosen = given.strip().lower().replace("_", "-").split("-")[0]
+    if chosen not in LANGUAGES:
+        raise BadValueError(f"--lang {given!r}: give {' or '.join(LANGUAGES)}")
+    return chosen
 
 
 def _global_params() -> list[TyperOption]:
@@ -117,6 +140,7 @@ def _global_params() -> list[TyperOption]:
     params.append(
         TyperOption(param_decls=["quiet_short", "-q"], is_flag=True, default=False, hidden=True)
     )
+    params.append(TyperOption(param_decls=["lang", "--lang"], type=str, hidden=True))
     return params
 
 
@@ -212,6 +236,9 @@ class Command(TyperCommand):
             if value is not None:
                 setattr(given, name, Path(value))
         given.quiet = given.quiet or quiet_short
+        lang = ctx.params.pop("lang", None)
+        if lang is not None:
+            given.lang = lang
         return self.run(ctx)
 
     def run(self, ctx: typer.Context) -> Any:
@@ -278,7 +305,8 @@ def make_output(given: Settings, options: dict[str, Any], names: list[str] | Non
     chosen = fmt or (Format.json if options["as_json"] else Format.table)
     style = Style.detect(sys.stdout, given.no_color)
     header = not options["no_header"]
-    return Output(chosen, names, style, header, ascii_json=not shows("嫦娥\u2019"))
+    lang = language(given.lang)
+    return Output(chosen, names, style, header, not shows("嫦娥\u2019"), lang)
 
 
 def _format(value: str | None) -> Format | None:
@@ -397,7 +425,16 @@ def emit_records(
         views.check_fields(shape, out.fields)
         say(ctx, "nothing found")
         return
+    if out.lang == "zh" and not out.serialised:  # JSON always carries both names
+        found = views.localise(found, chinese_names(ctx))
     emit(ctx, views.records(out, shape, found, title), note)
+
+
+def chinese_names(ctx: typer.Context) -> dict[str, str]:
+    """Every record's Chinese name, by id (for --lang zh)."""
+    from spacefacts import query
+
+    return query.chinese_names(settings(ctx).database())
 
 
 def write_file(ctx: typer.Context, target: str | None, data: str | bytes) -> None:

@@ -1,6 +1,8 @@
 """Listings of the fact base's vocabularies and records: programs, missions, topics, tags,
 speakers, occasions, sources; and the statistics."""
 
+from typing import Annotated
+
 import typer
 
 from spacefacts import query
@@ -99,18 +101,56 @@ def occasions(ctx: typer.Context) -> None:
 @app.command(
     "speakers",
     cls=prints("speaker"),
-    epilog=examples("spacefacts speakers\nspacefacts speakers --json | jq -r '.[].speaker'"),
+    epilog=examples("spacefacts speakers\nspacefacts speakers --json | jq -r '.[].name'"),
 )
 def speakers(ctx: typer.Context) -> None:
-    """Everyone quoted, with how many statements and their first and last dates."""
+    """The people and bodies quoted (astronauts: see `astronauts`), most quoted first."""
     emit_records(ctx, "speaker", query.speakers(settings(ctx).database()), "Speakers")
+
+
+@app.command(
+    "astronauts",
+    cls=prints("astronaut"),
+    epilog=examples("spacefacts astronauts\nspacefacts astronauts --json | jq -r '.[].name_zh'"),
+)
+def astronauts(ctx: typer.Context) -> None:
+    """The astronauts of the missions, with their Chinese names and how often they flew."""
+    found = query.listing(settings(ctx).database(), Kind.astronaut)
+    emit_records(ctx, "astronaut", found, "Astronauts")
+
+
+@app.command(
+    "publishers",
+    cls=prints("publisher"),
+    epilog=examples(
+        "spacefacts publishers\nspacefacts publishers --json | jq -r '.[] | select(.chinese_state"
+        " | not) | .name'"
+    ),
+)
+def publishers(ctx: typer.Context) -> None:
+    """Who published the sources: one name each, with how many sources."""
+    found = query.listing(settings(ctx).database(), Kind.publisher)
+    emit_records(ctx, "publisher", found, "Publishers")
 
 
 @app.command(
     "sources",
     cls=prints("source"),
-    epilog=examples("spacefacts sources\nspacefacts sources --fields id,publisher,cited_by"),
+    epilog=examples(
+        "spacefacts sources\nspacefacts sources --publisher xinhua --fields id,title,url"
+    ),
 )
-def sources(ctx: typer.Context) -> None:
+def sources(
+    ctx: typer.Context,
+    publisher: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--publisher",
+            help="Only these publishers' sources (or those crediting them): id, name or "
+            "domain (repeatable; or a,b).",
+        ),
+    ] = None,
+) -> None:
     """Every source, with how many records cite it."""
-    emit_records(ctx, "source", query.listing(settings(ctx).database(), Kind.source), "Sources")
+    found = query.sources(settings(ctx).database(), split_values(publisher, "--publisher"))
+    emit_records(ctx, "source", found, "Sources")
