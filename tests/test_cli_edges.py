@@ -98,7 +98,8 @@ def test_csv_export_into_a_new_directory(tmp_path: Path) -> None:
 def test_validate_checks_a_personal_file_over_the_base(tmp_path: Path) -> None:
     mine = tmp_path / "mine.toml"
     mine.write_text(
-        'schema_version = 2\n[[sources]]\nid = "mine"\ntitle = "T"\npublisher = "P"\n'
+        'schema_version = 3\n[[publishers]]\nid = "me"\nname = "Me"\n'
+        '[[sources]]\nid = "mine"\ntitle = "T"\npublisher = "me"\n'
         '[[milestones]]\nid = "mine-1"\ndate = "2020"\ntitle = "T"\nsummary = "S."\n'
         'program = "change"\nsources = ["mine"]\n',
         encoding="utf-8",

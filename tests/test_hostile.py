@@ -66,7 +66,9 @@ def fact_file(
     """A small valid fact file: a source, a topic, a program, a milestone, a statement."""
     doc = {
         "schema_version": SCHEMA_VERSION,
-        "sources": [{"id": "src", "title": source_title, "publisher": publisher}],
+        "publishers": [{"id": "pub", "name": publisher}],
+        "speakers": [{"id": "spk", "name": speaker}],
+        "sources": [{"id": "src", "title": source_title, "publisher": "pub"}],
         "topics": [{"id": "peace", "description": "Peace."}],
         "programs": [{"id": "change", "name": "Chang'e", "aliases": ["嫦娥工程"]}],
         "milestones": [
@@ -83,7 +85,7 @@ def fact_file(
             {
                 "id": "s1",
                 "text": text,
-                "speaker": speaker,
+                "speaker": "spk",
                 "topics": ["peace"],
                 "verbatim": True,
                 "sources": ["src"],

@@ -21,9 +21,13 @@ from typing import Any
 
 from spacefacts import fileio, store
 from spacefacts.errors import BadValueError, RejectedRecordError, SpacefactsError
-from spacefacts.factbase import FactFile
+from spacefacts.factbase import REPLACES, FactFile
 
 _PROBLEMS = "# spacefacts: this edit was not saved:\n"
+_COPY = (
+    "# A copy of the shipped record, to save in your personal file: it replaces the shipped\n"
+    "# one (replaces = its id) in every command. Leave it unchanged to keep the shipped one.\n"
+)
 _HINT = "# Fix it and save to try again; leave the text as it is to give up (it is kept).\n"
 MAX_ROUNDS = 20  # reopenings at a terminal before giving up (the edit is kept)
 
@@ -42,10 +46,18 @@ def editor_command() -> list[str]:
 def edit(
     base: FactFile, personal: Path, ident: str, waiting: Callable[[], None] | None = None
 ) -> str:
-    """Edit the personal record `ident`; return what happened, in words."""
-    kind, original = store.personal_record(base, personal, ident)
+    """Edit the personal record `ident` (or a personal copy replacing the base record of that
+    id); return what happened, in words."""
+    copy = False
+    try:
+        kind, original = store.personal_record(base, personal, ident)
+    except store.BaseRecordError as shipped:
+        kind, copy = shipped.kind, True
+        original = {**store.raw_record(kind, shipped.record), REPLACES: ident}
     command = editor_command()
     shown = store.record_text(kind, original)
+    if copy:
+        shown = _COPY + shown
     with tempfile.TemporaryDirectory(prefix="spacefacts-edit-") as scratch:
         draft = Path(scratch) / "record.toml"
         for _ in range(MAX_ROUNDS):
@@ -53,14 +65,17 @@ def edit(
             _run(command, draft, personal, shown)
             edited = _read_draft(draft, personal, shown)
             body = _without_problems(edited)
-            if body == _without_problems(shown):
+            if body == _without_problems(shown) or (copy and body == shown.removeprefix(_COPY)):
                 if shown.startswith(_PROBLEMS):
                     kept = keep(personal, body)
                     return f"not saved; your edit is kept in {kept}"
                 return "no change"
             try:
                 new = store.parse_record(kind, body)
-                store.replace(base, personal, ident, new, waiting, expected=original)
+                if copy:
+                    store.add_replacement(base, personal, kind, new, waiting)
+                else:
+                    store.replace(base, personal, ident, new, waiting, expected=original)
             except (BadValueError, RejectedRecordError) as err:
                 if not _at_terminal():
                     kept = keep(personal, body)

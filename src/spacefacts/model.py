@@ -142,15 +142,18 @@ def _derived(name: str, type_: str, help_: str, how: Derived) -> Field:
 class Listing(NamedTuple):
     """How records of one shape are listed.
 
-    `columns`: (field, header) of a plain table, one record per line. A terminal table stacks
-    the `narrow` fields in a left column and the `main` fields in a column that gets the room
-    (`header`), its first line bold; narrow terminals get a card per record instead.
+    `columns`: (field, header) of a plain table, one record per line. At a terminal, the `row`
+    fields make one line per record when they fit the width (the last one wraps); else, or with
+    no `row`, a table stacks the `narrow` fields in a left column and the `main` fields in a
+    column that gets the room (`header`), its first line bold; narrow terminals get a card per
+    record instead.
     """
 
     columns: tuple[tuple[str, str], ...]
     narrow: tuple[str, ...] = ()
     main: tuple[str, ...] = ()
     header: str = ""
+    row: tuple[str, ...] = ()
 
     def title(self, name: str) -> str:
         return dict(self.columns).get(name, name.replace("_", " ").title())
@@ -233,6 +236,7 @@ SCHEMA: dict[Kind, KindSpec] = {
             ("sources", "kind"),
             ("name", "id", "country"),
             "Publisher",
+            row=("id", "sources", "kind", "country", "name"),
         ),
         names=("name", "name_zh"),
         name_rank=15,
@@ -281,6 +285,7 @@ SCHEMA: dict[Kind, KindSpec] = {
             ("published", "cited_by"),
             ("title", "id", "publisher_name"),
             "Source",
+            row=("published", "id", "cited_by", "publisher_name", "title"),
         ),
         date="published",
         names=("title",),
@@ -303,6 +308,7 @@ SCHEMA: dict[Kind, KindSpec] = {
             ("id", "statements"),
             ("description",),
             "Description",
+            row=("id", "statements", "description"),
         ),
     ),
     Kind.program: KindSpec(
@@ -335,6 +341,7 @@ SCHEMA: dict[Kind, KindSpec] = {
             ("milestones", "missions"),
             ("name", "id", "description"),
             "Program",
+            row=("id", "milestones", "missions", "name"),
         ),
         names=("name", "name_zh", "aliases"),
         name_rank=11,
@@ -370,6 +377,7 @@ SCHEMA: dict[Kind, KindSpec] = {
             ("statements", "country"),
             ("name", "id", "role"),
             "Speaker",
+            row=("id", "statements", "country", "name", "role"),
         ),
         names=("name", "name_zh", "aliases"),
         name_rank=13,
@@ -409,6 +417,7 @@ SCHEMA: dict[Kind, KindSpec] = {
             ("missions", "country"),
             ("name", "id", "name_zh"),
             "Astronaut",
+            row=("id", "missions", "country", "name_zh", "name"),
         ),
         names=("name", "name_zh", "aliases"),
         name_rank=12,
@@ -433,6 +442,7 @@ SCHEMA: dict[Kind, KindSpec] = {
             ("date", "statements"),
             ("name", "id"),
             "Occasion",
+            row=("date", "id", "statements", "name"),
         ),
         date="date",
         names=("name",),
@@ -466,6 +476,7 @@ SCHEMA: dict[Kind, KindSpec] = {
             ("date", "program"),
             ("title", "id", "summary"),
             "Milestone",
+            row=("date", "id", "program", "title"),
         ),
         date="date",
         names=("title", "aliases"),
@@ -521,6 +532,7 @@ SCHEMA: dict[Kind, KindSpec] = {
             ("date", "speaker_name"),
             ("text", "id", "occasion_name"),
             "Statement",
+            row=("date", "id", "speaker_name", "text"),
         ),
         date="date",
         title="text",
@@ -597,6 +609,7 @@ SCHEMA: dict[Kind, KindSpec] = {
             ("launch_date", "program", "status"),
             ("name", "id", "type"),
             "Mission",
+            row=("launch_date", "id", "program", "status", "name", "type"),
         ),
         date="launch_date",
         names=("name", "name_zh", "cospar", "aliases"),

@@ -163,10 +163,15 @@ def _write_csv(found: list[JsonRecord], names: Sequence[str], out: Output) -> st
     return buffer.getvalue()
 
 
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~:"})
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
 def markdown_cell(text: str) -> str:
-    """A Markdown table cell: one line, pipes and HTML characters escaped."""
-    text = plain_cell(text).replace("\\", "\\\\").replace("|", "\\|")
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """A Markdown table cell: one line, Markdown syntax escaped (CommonMark: every ASCII
+    punctuation mark that could make a link, an image, emphasis or code, is backslash-escaped,
+    so `![x](http://...)` is text, never a remote image) and HTML characters as entities."""
+    return plain_cell(text).translate(_MARKDOWN).translate(_HTML)
 
 
 def _write_markdown(found: list[JsonRecord], names: Sequence[str], out: Output) -> str:
@@ -189,9 +194,9 @@ _WRITERS: dict[Format, Callable[[list[JsonRecord], Sequence[str], Output], str]]
 # --- one record in full --------------------------------------------------------------------
 
 
-def citation(source: JsonRecord) -> str:
+def citation(source: JsonRecord, with_url: bool = True) -> str:
     """A source as one line: author, “title”, publisher, date, url."""
     publisher = source.get("publisher_name") or source.get("publisher")
     parts = [source.get("author"), f"“{source['title']}”", publisher]
-    parts += [source.get("published"), source.get("url")]
+    parts += [source.get("published"), source.get("url") if with_url else None]
     return ", ".join(str(p) for p in parts if p)

@@ -38,6 +38,9 @@ _ID_BASIS: dict[Kind, tuple[str, ...]] = {
     Kind.milestone: ("title",),
     Kind.statement: ("speaker", "text"),
     Kind.occasion: ("name",),
+    Kind.publisher: ("name",),
+    Kind.speaker: ("name",),
+    Kind.mission: ("name",),
 }
 
 
@@ -58,15 +61,23 @@ class Change:
         self.base, self.personal, self.waiting = base, personal, waiting
 
     def run(
-        self, change: Callable[[Records, dict[str, Any]], None], dry_run: bool = False
+        self,
+        change: Callable[[Records, dict[str, Any]], None],
+        dry_run: bool = False,
+        before_write: Callable[[Records], None] | None = None,
     ) -> Records:
-        """Apply `change` to the personal document; check; write unless `dry_run`."""
+        """Apply `change` to the personal document; check; call `before_write` with the
+        records as they will be (a command prints its output there: if that fails, nothing is
+        written, so a retry never adds a record twice); write unless `dry_run`."""
         with fileio.locked(self.personal, waiting=self.waiting) as real:
             fileio.remove_stale_temporaries(real)
             mine = FactFile(real, PERSONAL)
             exists = fileio.exists_checked(real)
             current = factbase.load([self.base, mine] if exists else [self.base])
             document = _read_document(real) if exists else {}
+            if document.get("schema_version") == 2:  # written back in version 3
+                base_only = {k: [r for r in current[k] if r["origin"] != PERSONAL] for k in Kind}
+                factbase.upgrade_v2(document, base_only)
             change(current, document)
             data = to_toml(document, PERSONAL_HEADER).encode("utf-8")
             if len(data) > fileio.MAX_FACT_FILE:  # the reader would refuse it: never write it
@@ -78,6 +89,8 @@ class Change:
             errors = [p for p in problems if p.severity == "error"]
             if errors:
                 raise RejectedRecordError(errors, str(self.personal))
+            if before_write is not None:
+                before_write(merged)
             if not dry_run:
                 fileio.write_atomic(real, data)
         return merged
@@ -90,8 +103,10 @@ def add(
     fields: Mapping[str, Any],
     dry_run: bool = False,
     waiting: Callable[[], None] | None = None,
-) -> tuple[JsonRecord, list[JsonRecord]]:
-    """Add a record of `kind` made from `fields`; return it and the near-duplicates it has.
+    announce: Callable[[JsonRecord, list[JsonRecord], list[JsonRecord]], None] | None = None,
+) -> tuple[JsonRecord, list[JsonRecord], list[JsonRecord]]:
+    """Add a record of `kind` made from `fields`; return it, the near-duplicates it has, and
+    the records made for names it gave that named none (a new publisher, a new speaker).
 
     Names are resolved as the listing commands resolve them (a program by alias, a topic in any
     case); the id is made from the title when not given.
@@ -100,17 +115,54 @@ def add(
     similar: list[JsonRecord] = []
 
     def change(current: Records, document: dict[str, Any]) -> None:
-        record = _resolve(current, kind, fields)
+        given = dict(fields)
+        for name, of in _NAMED.get(kind, {}).items():  # a name that is no record yet: a record
+            if isinstance(given.get(name), str):
+                given[name] = _named(current, document, of, given[name], created)
+        record = _resolve(current, kind, given)
         if "id" not in record:
             record = {"id": _new_id(current, kind, record), **record}
         similar.extend(near_duplicates(current, kind, record))
         document.setdefault(kind.table, []).append(record)
         made.update(record)
 
-    merged = Change(base, personal, waiting).run(change, dry_run)
-    factbase.derive(merged)  # the derived fields, as every listing shows them
+    created: list[JsonRecord] = []
+
+    def before_write(merged: Records) -> None:
+        if announce is not None:
+            factbase.derive(merged)  # the derived fields, as every listing shows them
+            announce(next(r for r in merged[kind] if r["id"] == made["id"]), similar, created)
+
+    merged = Change(base, personal, waiting).run(change, dry_run, before_write)
+    factbase.derive(merged)
     found = next(r for r in merged[kind] if r["id"] == made["id"])
-    return found, similar
+    return found, similar, created
+
+
+# The fields of a new record that may name a record not yet there: a source's publisher, a
+# statement's speaker. Such a name becomes a new record of the personal file (named so).
+_NAMED: dict[Kind, dict[str, Kind]] = {
+    Kind.source: {"publisher": Kind.publisher},
+    Kind.statement: {"speaker": Kind.speaker},
+}
+
+
+def _named(
+    current: Records, document: dict[str, Any], of: Kind, value: str, created: list[JsonRecord]
+) -> str:
+    """The id of the record (of `of`, or of who may speak) that `value` names by id or name;
+    a new record of that name, added to the document, if none does."""
+    kinds = (Kind.speaker, Kind.astronaut, Kind.publisher) if of is Kind.speaker else (of,)
+    wanted = fold(value)
+    for kind in kinds:
+        for record in current[kind]:
+            labels = (record["id"], record.get("name"), record.get("name_zh"))
+            if any(label and fold(label) == wanted for label in labels):
+                return str(record["id"])
+    made = {"id": _new_id(current, of, {"name": value}), "name": value.strip()}
+    document.setdefault(of.table, []).append(made)
+    created.append({"kind": of.value, **made})
+    return made["id"]
 
 
 def remove(
@@ -121,12 +173,52 @@ def remove(
 
     def change(current: Records, document: dict[str, Any]) -> None:
         table, index = _locate(current, document, ident)
+        users = citing(current, ident)
+        if users:
+            shown = ", ".join(repr(u) for u in users[:5]) + (" ..." if len(users) > 5 else "")
+            raise BadValueError(
+                f"{ident!r} is referred to by {shown}: change or remove "
+                f"{'it' if len(users) == 1 else 'them'} first; nothing was written"
+            )
         removed.update(document[table].pop(index))
         if not document[table]:
             del document[table]
 
     Change(base, personal, waiting).run(change)
     return removed
+
+
+def citing(current: Records, ident: str) -> list[str]:
+    """The ids of the records that refer to `ident` (cite it, name it as their program...)."""
+    found = []
+    for kind in Kind:
+        refs = [f.name for f in SCHEMA[kind].stored if f.is_ref]
+        for record in current[kind]:
+            for name in refs:
+                value = record.get(name)
+                if value == ident or (isinstance(value, list) and ident in value):
+                    found.append(record["id"])
+                    break
+    return found
+
+
+def add_replacement(
+    base: FactFile,
+    personal: Path,
+    kind: Kind,
+    raw: Mapping[str, Any],
+    waiting: Callable[[], None] | None = None,
+) -> None:
+    """Add a personal record that replaces the base record of its id (`replaces = "id"`)."""
+
+    def change(current: Records, document: dict[str, Any]) -> None:
+        ident = raw.get("id")
+        for row in document.get(kind.table, []):
+            if isinstance(row, dict) and row.get("id") == ident:
+                raise BadValueError(f"{ident!r} is already replaced in {personal}: edit it")
+        document.setdefault(kind.table, []).append(dict(raw))
+
+    Change(base, personal, waiting).run(change)
 
 
 def replace(
@@ -200,13 +292,22 @@ def _locate(current: Records, document: Mapping[str, Any], ident: str) -> tuple[
     raise AssertionError  # pragma: no cover - _not_personal always raises
 
 
-def _not_personal(current: Records, ident: str) -> NoReturn:
-    known = {r["id"] for k in Kind for r in current[k]}
-    if ident in known:
-        raise BadValueError(
-            f"{ident!r} is in the base fact base, not your personal file: only your own "
-            "records can be changed"
+class BaseRecordError(BadValueError):
+    """The record to change is the base fact base's, not one of the personal file."""
+
+    def __init__(self, ident: str, kind: Kind, record: JsonRecord) -> None:
+        self.kind, self.record = kind, record
+        super().__init__(
+            f"{ident!r} is in the base fact base, not your personal file: `spacefacts edit "
+            f"{ident}` makes a personal copy that replaces it"
         )
+
+
+def _not_personal(current: Records, ident: str) -> NoReturn:
+    for kind in Kind:
+        for record in current[kind]:
+            if record["id"] == ident and record["origin"] != PERSONAL:
+                raise BaseRecordError(ident, kind, record)
     mine = [r["id"] for k in Kind for r in current[k] if r["origin"] == PERSONAL]
     raise UnknownValueError("record of your personal file", ident, (), close_matches(ident, mine))
 

@@ -209,7 +209,7 @@ def csv_safe(text: str) -> str:
     text too; that is the price of the rule. Apply it to the cell after visible(), and let the
     csv module do the quoting.
     """
-    if text and text[0] in "=+-@\t\r":
+    if text and (text[0] in "=+-@\t\r" or text.lstrip(" \t\r\n")[:1] in tuple("=+-@")):
         return "'" + text
     return text
 

@@ -90,8 +90,10 @@ def _cell_text(kind: str, name: str, record: JsonRecord) -> str:
 
 
 def ago(years: int) -> str:
+    """Years between a record and the day asked about, in words (that day may be in any year:
+    `on 2003-10-15` asks about 2003, so 0 is "the same year", not "this year")."""
     if years == 0:
-        return "this year"
+        return "the same year"
     if years < 0:
         return f"in {-years} year{'s' if years < -1 else ''}"
     return f"{years} year{'s' if years > 1 else ''} ago"
@@ -189,8 +191,13 @@ def _fancy_table(kind: str, found: Sequence[JsonRecord], style: Style, title: st
 
     layout = listing(kind)
     narrow, main, header = layout.narrow, layout.main, layout.header
-    if (style.width or _terminal_width()) < CARD_WIDTH:
+    room = style.width or _terminal_width()
+    if room < CARD_WIDTH:
         return _cards(kind, found, style, title)
+    if layout.row:
+        dense = _dense(kind, found, style, title, room)
+        if dense is not None:
+            return dense
     table = Table(
         title=Text(safe(title)) if title else None,
         box=box.ROUNDED,
@@ -206,6 +213,53 @@ def _fancy_table(kind: str, found: Sequence[JsonRecord], style: Style, title: st
         table.add_row(
             _left_cell(kind, narrow, record, style), _main_cell(kind, main, record, style)
         )
+    return table
+
+
+_LAST_MIN = 24  # cells the last (wrapping) column of a one-line-per-record table needs at least
+
+
+def _dense(
+    kind: str, found: Sequence[JsonRecord], style: Style, title: str | None, room: int
+) -> Any:
+    """One line per record (the `row` fields, the last one wrapping when long), or None when
+    the short fields do not leave the last one room enough in `room` columns."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    layout = listing(kind)
+    names = layout.row
+    marked = "status" not in names  # the title says the status, unless a column does
+    cells = [[_cell_text(kind, n, r) + (status_mark(r) if marked and n in ("title", "name")
+              else "") for n in names] for r in found]  # fmt: skip
+    widths = [
+        max([width(layout.title(n)), *(width(row[i]) for row in cells)])
+        for i, n in enumerate(names[:-1])
+    ]
+    if sum(widths) + 3 * len(names) + 1 + _LAST_MIN > room:
+        return None
+    table = Table(
+        title=Text(safe(title)) if title else None,
+        box=box.SIMPLE_HEAD,
+        header_style="bold cyan" if style.color else "",
+        title_style="bold" if style.color else "",
+        expand=False,
+    )
+    for i, name in enumerate(names):
+        last = i == len(names) - 1
+        colour = _NARROW_STYLE.get(name, "") if style.color else ""
+        if name == "id" and style.color:
+            colour = "cyan"
+        table.add_column(
+            Text(layout.title(name)),
+            style=colour,
+            no_wrap=not last,
+            overflow="fold",
+            ratio=1 if last else None,
+        )
+    for row in cells:
+        table.add_row(*(Text(safe(c)) for c in row))
     return table
 
 
@@ -415,13 +469,17 @@ def _rich_detail(
     if rows:
         yield main
     if cites:
-        table = Table(title="Sources", box=box.ROUNDED, show_header=False, title_style=bold)
-        table.add_column(no_wrap=True)
-        table.add_column(overflow="fold")
-        for i, (text, quoted, _) in enumerate(cites, start=1):
-            quote = f"\nQuoted: “{quoted}”" if quoted else ""
-            table.add_row(Text(f"[{i}]"), Text(safe(text + quote)))
-        yield table
+        # outside any box, each url whole on a line of its own: never cut, so a terminal can
+        # still open it and a reader can copy it
+        yield Text("Sources", style=bold, justify="center")
+        for i, source in enumerate(record.get("citations") or [], start=1):
+            yield Text(safe(f"[{i}] {citation(source, with_url=False)}"))
+            url = source.get("url")
+            if url:
+                link = f"link {url}" if style.color and url.startswith(("http:", "https:")) else ""
+                yield Text("    " + safe(url), style=link, no_wrap=True, overflow="ignore")
+            if cites[i - 1][1]:
+                yield Text(safe(f"    Quoted: “{cites[i - 1][1]}”"))
     if related:
         table = Table(title="Related", box=box.ROUNDED, title_style=bold)
         table.add_column("Relation", no_wrap=True)

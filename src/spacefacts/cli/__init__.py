@@ -18,7 +18,15 @@ import typer
 from typer.core import TyperGroup
 
 from spacefacts import __version__, paths
-from spacefacts.cli.common import Settings, guarded, help_option, report, settings, write
+from spacefacts.cli.common import (
+    Settings,
+    guarded,
+    help_option,
+    path_option,
+    report,
+    settings,
+    write,
+)
 from spacefacts.db import ENV_NO_CACHE
 
 # The one registry: command name -> the module under spacefacts.cli that defines it. --help
@@ -161,18 +169,20 @@ def version_text(data: Any) -> str:
 def main_options(
     ctx: typer.Context,
     data: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--data",
+            metavar="FILE",
             envvar=paths.ENV_DATA,
             help="Fact file to use instead of the shipped one ('-': standard input).",
             show_envvar=True,
         ),
     ] = None,
     personal: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--personal",
+            metavar="FILE",
             envvar=paths.ENV_PERSONAL,
             help="Your personal fact file, merged over the base (default: "
             "$XDG_DATA_HOME/spacefacts/facts.toml).",
@@ -231,7 +241,11 @@ def main_options(
     ] = None,
 ) -> None:
     """A sourced fact explorer for China's space exploration."""
-    ctx.obj = Settings(data, personal, no_color, no_cache, no_pager, quiet, lang)
+    # plain strings, not click paths: a file that cannot be read is reported by the loader
+    # (exit 3, "permission denied"), not refused as a usage error
+    data_path = guarded(lambda: path_option("--data", data))
+    personal_path = guarded(lambda: path_option("--personal", personal))
+    ctx.obj = Settings(data_path, personal_path, no_color, no_cache, no_pager, quiet, lang)
 
 
 def main(argv: list[str] | None = None) -> None:

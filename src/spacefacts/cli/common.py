@@ -75,6 +75,16 @@ class Settings:
         return [f.path for f in self.files()]
 
 
+def path_option(flag: str, value: str | None) -> Path | None:
+    """A file option's value as a path; an empty one is refused (it must never mean the
+    default file)."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise BadValueError(f"{flag} {value!r} names no file: give a path (or '-' for stdin)")
+    return Path(value)
+
+
 def settings(ctx: typer.Context) -> Settings:
     """The Settings of this run (the root context's obj)."""
     root = ctx.find_root()
@@ -231,10 +241,10 @@ class Command(TyperCommand):
         for name in _GLOBAL_FLAGS:
             if ctx.params.pop(name, False):
                 setattr(given, name, True)
-        for name in _GLOBAL_PATHS:
+        for name, flag in _GLOBAL_PATHS.items():
             value = ctx.params.pop(name, None)
             if value is not None:
-                setattr(given, name, Path(value))
+                setattr(given, name, path_option(flag, value))
         given.quiet = given.quiet or quiet_short
         lang = ctx.params.pop("lang", None)
         if lang is not None:

@@ -77,7 +77,9 @@ def export(
     ):
         if given and chosen not in formats:
             raise BadValueError(f"{option} goes with --format {' or '.join(formats)}")
-    records = store.select(factbase.load(settings(ctx).files()), only)
+    everything = factbase.load(settings(ctx).files())
+    factbase.derive(everything)  # counts and names, as the JSON of every command has them
+    records = store.select(everything, only)
     kinds = [_kind(k) for k in split_values(kind, "--kind")]
     if chosen in ("toml", "json"):
         write_file(ctx, output, store.export_text(records, chosen, only))

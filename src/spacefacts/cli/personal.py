@@ -43,13 +43,19 @@ def _add(ctx: typer.Context, kind: Kind, values: dict[str, Any], dry_run: bool) 
     s = settings(ctx)
     base = factbase.base_file(s.data)
     path = paths.personal_file(s.personal)
-    record, similar = store.add(base, path, kind, values, dry_run, _waiting(ctx))
-    for other in similar:
-        warn(f"warning: {record['id']!r} looks like {other['id']!r} already in the fact base")
-    verb = "would add" if dry_run else "added"
-    if not output(ctx).serialised:
-        say(ctx, f"{verb} {record['id']!r} to {path}")
-    emit_records(ctx, kind.value, [record], "Added" if not dry_run else "Dry run")
+    verb = "would add" if dry_run else "adding"
+
+    def announce(record: Any, similar: Any, created: Any) -> None:
+        """Before the file is written: what is added (if this output fails, nothing is)."""
+        for other in similar:
+            warn(f"warning: {record['id']!r} looks like {other['id']!r} already in the fact base")
+        for new in created:
+            say(ctx, f"{verb} the {new['kind']} {new['id']!r} ({new['name']}) to {path}")
+        if not output(ctx).serialised:
+            say(ctx, f"{verb} {record['id']!r} to {path}")
+        emit_records(ctx, kind.value, [record], "Added" if not dry_run else "Dry run")
+
+    store.add(base, path, kind, values, dry_run, _waiting(ctx), announce)
 
 
 @add_app.command(
