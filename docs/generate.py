@@ -221,6 +221,54 @@ def _summary(path: Path) -> str:
     return " ".join(doc.split("\n\n")[0].split())
 
 
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the spacefacts modules it imports (at its top or inside a function)."""
+    package = ROOT / "src" / "spacefacts"
+    graph: dict[str, set[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module)
+                found |= {f"{node.module}.{a.name}" for a in node.names}
+        graph[name] = {m for m in found if m in _modules(package) and m != name}
+    return graph
+
+
+def _modules(package: Path) -> set[str]:
+    names = set()
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        names.add(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+def layers() -> str:
+    """The modules by layer, lowest first: each imports only modules of the layers below it."""
+    graph = import_graph()
+    level: dict[str, int] = {}
+
+    def depth(name: str, seen: tuple[str, ...] = ()) -> int:
+        if name in seen:
+            raise SystemExit(f"import cycle: {' -> '.join((*seen, name))}")
+        if name not in level:
+            below = [depth(m, (*seen, name)) for m in graph[name]]
+            level[name] = 1 + max(below, default=-1)
+        return level[name]
+
+    for name in graph:
+        depth(name)
+    rows = []
+    for n in range(max(level.values()) + 1):
+        names = sorted(m.removeprefix("spacefacts.") for m, d in level.items() if d == n)
+        rows.append(f"{n:>2}  " + ", ".join(names))
+    return "```text\n" + "\n".join(reversed(rows)) + "\n```"
+
+
 def modules() -> str:
     package = ROOT / "src" / "spacefacts"
     lines = ["| module | job |", "| --- | --- |"]
@@ -266,8 +314,8 @@ SECTIONS: dict[str, dict[str, Callable[[], str]]] = {
     "docs/commands.md": {"commands": commands},
     "docs/json.md": {"records": json_records, "listings": json_listings},
     "docs/schema.md": {"tables": schema_tables, "references": schema_references},
+    "docs/architecture.md": {"modules": modules, "layers": layers},
     "docs/exit-codes.md": {"exit-codes": exit_codes},
-    "docs/architecture.md": {"modules": modules},
 }
 
 

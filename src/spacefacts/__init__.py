@@ -1,3 +1,3 @@
 """spacefacts: a sourced fact explorer for China's space exploration."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -38,7 +38,7 @@ class Problem(NamedTuple):
             if self.column is not None:
                 where += f":{self.column}"
         what = ".".join(part for part in (self.record, self.field) if part)
-        message = f"warning: {self.message}" if self.severity == "warning" else self.message
+        message = self.message if self.severity == "error" else f"{self.severity}: {self.message}"
         return f"{where}: {what}: {message}" if what else f"{where}: {message}"
 
     def as_record(self) -> dict[str, str | int | None]:

@@ -8,7 +8,7 @@ inside the functions that write them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn
@@ -119,7 +119,7 @@ def add(
         for name, of in _NAMED.get(kind, {}).items():  # a name that is no record yet: a record
             if isinstance(given.get(name), str):
                 given[name] = _named(current, document, of, given[name], created)
-        record = _resolve(current, kind, given)
+        record = _resolve(current, kind, given, {r["id"] for r in created})
         if "id" not in record:
             record = {"id": _new_id(current, kind, record), **record}
         similar.extend(near_duplicates(current, kind, record))
@@ -325,7 +325,9 @@ def _read_document(path: Path) -> dict[str, Any]:
         raise FactBaseError([Problem(str(path), f"cannot read: {err}")]) from None
 
 
-def _resolve(current: Records, kind: Kind, fields: Mapping[str, Any]) -> dict[str, Any]:
+def _resolve(
+    current: Records, kind: Kind, fields: Mapping[str, Any], made: Set[str] = frozenset()
+) -> dict[str, Any]:
     """The raw record in schema order; names of programs, topics and sources become ids."""
     from spacefacts.query import lookup
 
@@ -333,6 +335,8 @@ def _resolve(current: Records, kind: Kind, fields: Mapping[str, Any]) -> dict[st
         return [r["id"] for r in current[of]]
 
     def find(of: Kind, value: str, hint: str = "") -> str:
+        if value in made:  # a record this change has just made
+            return value
         names: dict[str, str] = {}
         for r in current[of]:
             for label in (r["id"], r.get("name"), r.get("title"), *(r.get("aliases") or [])):

@@ -91,7 +91,7 @@ def _get(url: str, limit: int, progress: Callable[[int, int | None], None] | Non
             length = response.headers.get("Content-Length")
             size = int(length) if length and length.isdigit() else None
             if size is not None and size > limit:
-                raise UpdateError(f"{url}: {size:,} bytes, over the {limit:,} allowed")
+                raise UpdateError(f"{url}: {size:,} bytes, over the {limit:,} bytes allowed")
             body = bytearray()
             while True:
                 chunk = response.read(_CHUNK)
