@@ -3,7 +3,7 @@
 The shipped records are all kept (so `--topic cooperation`, `--program change` and the
 phrase "mark on Mars" work as on the shipped base); generated sources, occasions, milestones,
 statements and missions are added until the file holds N records in all (every [[table]]
-counted). What is written is a valid schema-version-2 fact base, as `spacefacts --data FILE
+counted). What is written is a valid schema-version-3 fact base, as `spacefacts --data FILE
 validate` checks it:
 
 - every generated source is cited, and every generated record cites a source;
@@ -43,17 +43,23 @@ _VOCABULARY = (
     "嫦娥 天宫 神舟 天问 航天"
 )
 WORDS = _VOCABULARY.split()
-SPEAKERS = ("Xi Jinping", "Xinhua", "Li Qiang", "Wu Yanhua", "Zhang Kejian", "Yang Liwei")
 OCCASION_NAMES = (
     "Congratulatory message to the mission team",
     "Meeting with representatives of the mission's scientists and engineers",
     "Interview with Xinhua",
     "Speech at a space science conference",
 )
-PUBLISHERS = ("Xinhua", "China Daily", "CGTN", "CNSA", "Space.com", "SpaceNews")
+# Generated sources are pages of one made-up publisher, on the domain it owns (example.org);
+# statements are said by the shipped base's speakers, crews made of its astronauts.
+PUBLISHER = {
+    "id": "gen-publisher",
+    "name": "Benchmark Publisher",
+    "kind": "news website",
+    "country": "International",
+    "domains": ["example.org"],
+}
 MISSION_TYPES = ("orbiter", "lander and rover", "crewed spacecraft", "cargo spacecraft", "probe")
 TAGS = ("first", "crew", "lunar", "mars", "station", "launch")
-CREW = ("Yang Liwei", "Zhai Zhigang", "Wang Yaping", "Liu Yang", "Nie Haisheng", "Chen Dong")
 NOT_DONE = ("failed", "cancelled")
 
 # Of the records to add: sources, occasions, missions, statements; milestones take the rest.
@@ -111,6 +117,8 @@ def generate(records: int, seed: int = 5, now: str | None = None) -> dict[str, A
     rng = random.Random(seed)
     programs = [p["id"] for p in doc["programs"]]
     topics = [t["id"] for t in doc["topics"]]
+    speakers = [p["id"] for p in doc["speakers"]]
+    astronauts = [a["id"] for a in doc["astronauts"]]
     shipped_sources = [s["id"] for s in doc["sources"]]
 
     # Sources first: record n cites generated source n % len(new), so all are cited.
@@ -119,7 +127,7 @@ def generate(records: int, seed: int = 5, now: str | None = None) -> dict[str, A
         source = {
             "id": f"gen-src{n}",
             "title": sentence(rng, 6)[:-1],
-            "publisher": rng.choice(PUBLISHERS),
+            "publisher": PUBLISHER["id"],
             "published": past_date(rng, now),
             "url": f"https://example.org/spacefacts/bench/{n}",
         }
@@ -173,7 +181,7 @@ def generate(records: int, seed: int = 5, now: str | None = None) -> dict[str, A
         statement: dict[str, Any] = {
             "id": f"gen-s{n}",
             "text": sentence(rng, 22),
-            "speaker": rng.choice(SPEAKERS),
+            "speaker": rng.choice(speakers),
         }
         if new_occasions and n % 4:
             statement["occasion"] = new_occasions[n % len(new_occasions)]["id"]
@@ -201,13 +209,15 @@ def generate(records: int, seed: int = 5, now: str | None = None) -> dict[str, A
             mission["status"] = rng.choice(("failed", "active"))
         mission["launch_date"] = launch
         if mission["type"] == "crewed spacecraft":
-            mission["crew"] = rng.sample(CREW, 3)
+            mission["crew"] = rng.sample(astronauts, 3)
         mission["achievements"] = [sentence(rng, 6)[:-1] for _ in range(2)]
         if n % 3 == 0:
             mission["aliases"] = [f"神舟G{n}号"]
         mission["sources"] = cite()
         new_missions.append(mission)
 
+    if new_sources:
+        doc["publishers"] = [*doc["publishers"], PUBLISHER]
     for table, added in (
         ("sources", new_sources),
         ("milestones", new_milestones),

@@ -159,6 +159,7 @@ def _open_cached(path: Path, key: str) -> sqlite3.Connection | None:
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
         if row is not None and row[0] == key and _layout_ok(conn):
+            conn.execute(_JOURNAL)
             return conn
     except sqlite3.Error:
         pass  # not a database, or not ours: compiled again below
@@ -231,7 +232,9 @@ def _write_cache(path: Path, key: str, records: factbase.Records) -> sqlite3.Con
         with fileio.replacing(path) as temporary:
             compile_records(records, temporary, key).close()
         _write_stamp(path)
-        return sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+        conn.execute(_JOURNAL)
+        return conn
     except (OSError, SpacefactsError, sqlite3.Error):
         return None  # an unwritable cache directory: compile in memory instead
 
@@ -273,8 +276,17 @@ def compile_records(
         conn.execute("CREATE INDEX statement_order ON statement (date, seq)")
         meta = {"key": key, "format": str(FORMAT), "files": json.dumps(records.files)}
         conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-    conn.execute("PRAGMA journal_mode = DELETE")  # later look-up tables: in transactions
+    conn.execute(_JOURNAL)  # later look-up tables: in transactions
     return conn
+
+
+# The look-up and search tables are added to a cache in place, in a transaction. Its rollback
+# journal is kept in memory, never in a "-journal" file beside the cache: such a file is named
+# by path, so while one process wrote its journal for the file it had open, another that had
+# just compiled and renamed a new file to that path would find the journal, take it for a
+# crashed writer's and roll it back into the wrong file. A process killed mid-write leaves a
+# file whose stamp no longer matches: the next run compiles it again.
+_JOURNAL = "PRAGMA journal_mode = MEMORY"
 
 
 _SQL_TYPES = {INT: "INTEGER", BOOL: "INTEGER"}

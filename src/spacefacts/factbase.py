@@ -20,6 +20,7 @@ from spacefacts.model import (
     BOOL,
     DATE,
     INT,
+    MAX_SEARCHED,
     REF,
     REFS,
     SCHEMA,
@@ -75,13 +76,21 @@ def base_file(data: Path | None = None) -> FactFile:
     """The base fact file: `data` if given, else $SPACEFACTS_DATA, else the base installed by
     `spacefacts update` while it is more recent than the shipped one, else the shipped one."""
     if data is not None:
-        return FactFile(data, str(data))
+        return FactFile(data, origin_label(data))
     env = os.environ.get(paths.ENV_DATA)
     if env:
-        return FactFile(Path(env), env)
+        return FactFile(Path(env), origin_label(Path(env)))
     shipped = paths.shipped_data()
     updated = _updated_base(shipped)
     return FactFile(updated, UPDATED) if updated else FactFile(shipped, SHIPPED)
+
+
+def origin_label(path: Path) -> str:
+    """The origin a file's records carry when it is named by path: the path as text, with bytes
+    that are not UTF-8 escaped (a record's fields are text; SQLite and JSON refuse the rest)."""
+    from spacefacts.text import visible
+
+    return visible(str(path))
 
 
 def _updated_base(shipped: Path) -> Path | None:
@@ -285,7 +294,7 @@ class _Builder:
             self.problem(doc, None, 0, None, "schema_version", message)
         elif type(version) is not int or version not in (2, SCHEMA_VERSION):
             message = f"must be the integer {SCHEMA_VERSION}, got {_toml(version)}"
-            if version == 1:
+            if type(version) is int and version == 1:
                 message += " (version 1 files: see docs/schema.md, 'Version 2')"
             self.problem(doc, None, 0, None, "schema_version", message)
         elif version == 2:
@@ -398,6 +407,9 @@ class _Builder:
                 return bad(f"must be one of {', '.join(spec.choices)}, got {value!r}")
             if spec.pattern and not re.fullmatch(spec.pattern, value):
                 return bad(f"{value!r} does not look like {spec.example!r}")
+            if len(value) > MAX_SEARCHED:
+                message = f"{len(value)} characters long: search reads the first {MAX_SEARCHED}"
+                self.problem(doc, kind, index, ident, spec.name, message, "warning")
             return value, True
         if spec.is_list:
             if not isinstance(value, list):
@@ -503,7 +515,7 @@ class _Builder:
         urls: dict[str, str] = {}
         for source in self.records[Kind.source]:
             title = source["title"].strip()
-            if title.startswith("[") and title.endswith("]"):
+            if title.startswith("["):  # "[headline not shown] ..." as well as "[...]"
                 message = "a description in brackets is not a title: give the page's headline"
                 self._record_problem(source, "title", message)
             url = source["url"]

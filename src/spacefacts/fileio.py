@@ -14,7 +14,7 @@ import functools
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from spacefacts.errors import FileProblem, WriteError
@@ -565,13 +565,52 @@ def write_directory(folder: Path, files: dict[str, bytes]) -> None:
             umask = os.umask(0o022)
             os.umask(umask)
             os.chmod(temporary, 0o666 & ~umask)
-        for name, temporary in written.items():
-            os.replace(temporary, folder / name)
     except OSError as err:
-        for temporary in written.values():
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        _remove(written.values())
         raise WriteError(
             f"cannot write into {folder}: {err.strerror or err}; nothing was written"
         ) from None
+    _rename_all(folder, written)
     _fsync_directory(folder)
+
+
+def _rename_all(folder: Path, written: dict[str, str]) -> None:
+    """Rename each temporary file to its name, all or none: the entries they replace are put
+    aside first, and put back if a rename fails."""
+    moved: list[tuple[Path, str | None]] = []  # (entry, where the entry it replaced was put)
+    try:
+        for name, temporary in written.items():
+            entry = folder / name
+            aside = None
+            if os.path.lexists(entry):
+                # a rename, never a write: an entry that appears under this name is replaced
+                aside = str(folder / f".{name}.{os.urandom(6).hex()}.old")
+                os.replace(entry, aside)
+            moved.append((entry, aside))
+            os.replace(temporary, entry)
+    except OSError as err:
+        lost = _put_back(moved)
+        _remove(written.values())
+        outcome = "nothing was written" if not lost else f"{', '.join(lost)} may be lost"
+        raise WriteError(f"cannot write into {folder}: {err.strerror or err}; {outcome}") from None
+    _remove(aside for _, aside in moved if aside is not None)
+
+
+def _put_back(moved: list[tuple[Path, str | None]]) -> list[str]:
+    """Undo _rename_all's renames, last first; the names that could not be restored."""
+    lost = []
+    for entry, aside in reversed(moved):
+        try:
+            if aside is not None:
+                os.replace(aside, entry)
+            elif os.path.lexists(entry):
+                os.unlink(entry)
+        except OSError:
+            lost.append(str(entry if aside is None else aside))
+    return lost
+
+
+def _remove(names: Iterable[str]) -> None:
+    for name in names:
+        with contextlib.suppress(OSError):
+            os.unlink(name)

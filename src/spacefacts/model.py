@@ -81,6 +81,9 @@ def status_of(record: JsonRecord) -> Status:
 TEXT, TEXTS, DATE, INT, BOOL, STATUS = "text", "texts", "date", "int", "bool", "status"
 REF, REFS = "ref", "refs"  # an id, a list of ids, of the kinds in Field.to (empty: any kind)
 RECORDS = "records"  # derived only: a list of brief records (JSON objects)
+# Search reads this many characters of each text field: FTS5's snippet() takes time growing
+# with the square of a word's occurrences in a column, and real fields are far shorter.
+MAX_SEARCHED = 20_000
 
 
 class Derived(NamedTuple):
@@ -318,6 +321,7 @@ SCHEMA: dict[Kind, KindSpec] = {
             _NAME_ZH,
             _f("description", TEXT, "One sentence."),
             _ALIASES,
+            _f("sources", REFS, "Where its Chinese name comes from.", to=(Kind.source,)),
             _derived(
                 "milestones",
                 INT,

@@ -114,6 +114,16 @@ def find_kind(name: str, kinds: Sequence[Kind]) -> Kind:
     return Kind(lookup("kind", name, names, [k.value for k in kinds]))
 
 
+def parse_years(values: Iterable[str] | None) -> list[int]:
+    """`--year` values (repeatable, comma-separated) as years."""
+    years = []
+    for value in split_values(values, "--year"):
+        if not (value.isascii() and value.isdigit() and len(value) == 4 and value != "0000"):
+            raise BadValueError(f"--year {value!r}: give a year as YYYY, e.g. 2024")
+        years.append(int(value))
+    return years
+
+
 def parse_kinds(values: Iterable[str] | None, allowed: Sequence[Kind] = SEARCHED) -> list[Kind]:
     """`--kind` values (repeatable, comma-separated) as kinds; [] when none is given."""
     return list(dict.fromkeys(find_kind(v, allowed) for v in split_values(values, "--kind")))
@@ -297,8 +307,27 @@ def listing(database: Database, kind: Kind) -> list[JsonRecord]:
 
 
 def speakers(database: Database) -> list[JsonRecord]:
-    """The speakers, most quoted first."""
-    return database.select(Kind.speaker, order="statements DESC, name, id")
+    """Everyone quoted, most quoted first: the speakers, and the astronauts and publishers that
+    statements name as their speaker, each in the speaker's JSON shape (an astronaut's role is
+    "astronaut", a publisher's its kind, and its organisation itself)."""
+    counts = dict(database.conn.execute("SELECT speaker, count(*) FROM statement GROUP BY speaker"))
+    found = [s for s in database.select(Kind.speaker) if s["id"] in counts or not counts]
+    for kind in (Kind.astronaut, Kind.publisher):
+        for record in database.select(kind):
+            if record["id"] in counts:
+                found.append(_as_speaker(kind, record, counts[record["id"]]))
+    found.sort(key=lambda s: (-s["statements"], s["name"], s["id"]))
+    return found
+
+
+def _as_speaker(kind: Kind, record: JsonRecord, statements: int) -> JsonRecord:
+    role = "astronaut" if kind is Kind.astronaut else record.get("kind")
+    organisation = record["id"] if kind is Kind.publisher else None
+    shaped = {f.name: record.get(f.name) for f in SCHEMA[Kind.speaker].fields}
+    shaped |= {"role": role, "organisation": organisation, "statements": statements}
+    shaped["aliases"] = record.get("aliases") or []
+    shaped["sources"] = record.get("sources") or []
+    return {**shaped, "origin": record["origin"]}
 
 
 def sources(database: Database, publishers: Sequence[str] = ()) -> list[JsonRecord]:

@@ -35,7 +35,15 @@ from typing import Any
 
 from spacefacts.db import Database, date_where
 from spacefacts.errors import BadValueError
-from spacefacts.model import SCHEMA, SEARCHED, JsonRecord, Kind, record_date, record_title
+from spacefacts.model import (
+    MAX_SEARCHED,
+    SCHEMA,
+    SEARCHED,
+    JsonRecord,
+    Kind,
+    record_date,
+    record_title,
+)
 from spacefacts.text import MARK_END, MARK_START, close_matches, fold, plain_snippet
 
 HEAD_WEIGHT, BODY_WEIGHT, META_WEIGHT = 8.0, 1.0, 2.0
@@ -127,7 +135,8 @@ def _texts(
     names += [_no_apostrophe(n) for n in names if "'" in n or "’" in n]
     compact = " ".join(dict.fromkeys(fold(n) for n in names))
     program = programs.get(record.get("program") or "", {})
-    meta = [program.get("id", ""), program.get("name", ""), *program.get("aliases", [])]
+    meta = [program.get("id", ""), program.get("name", ""), program.get("name_zh") or ""]
+    meta += program.get("aliases", [])
     date = record_date(kind, record)
     if date:
         meta.append(date)
@@ -142,7 +151,9 @@ def _texts(
         body = [*record["achievements"], *record["crew"]]
         meta.append(record.get("type") or "")
     head = " ".join(n.replace("-", " ") for n in names)
-    return head, compact, "; ".join(p for p in body if p), " ".join(p for p in meta if p)
+    body_text, meta_text = "; ".join(p for p in body if p), " ".join(p for p in meta if p)
+    n = MAX_SEARCHED
+    return head[:n], compact[:n], body_text[:n], meta_text[:n]
 
 
 def _no_apostrophe(name: str) -> str:

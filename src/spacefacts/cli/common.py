@@ -15,6 +15,7 @@ A command is a Typer function registered in its module's `app` with `cls=command
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -24,7 +25,7 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperOption
 
-from spacefacts import db, factbase
+from spacefacts import dates, db, factbase
 from spacefacts.errors import (
     BadValueError,
     CacheError,
@@ -215,9 +216,15 @@ class Command(TyperCommand):
         super().__init__(*args, **kwargs)
         self.params.extend(_global_params())
 
+    # the command's words may start with "-" ("search landing -moon"): one that names no
+    # option is a word, not an unknown option
+    dash_words = False
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         """As click parses, but an option of one value given twice is refused (click would
         keep the last silently)."""
+        if self.dash_words:
+            args = self._dash_words(ctx, args)
         if not ctx.resilient_parsing:
             _, _, order = self.make_parser(ctx).parse_args(args=list(args))
             seen: dict[str, int] = {}
@@ -231,6 +238,27 @@ class Command(TyperCommand):
                             "given more than once: give it once", ctx=ctx, param=param
                         )
         return super().parse_args(ctx, args)
+
+    def _dash_words(self, ctx: Any, args: list[str]) -> list[str]:
+        """`args` with each "-word" that is no option behind a space click does not parse."""
+        takes_value: set[str] = set()
+        flags: set[str] = set()
+        for param in self.get_params(ctx):
+            if param.param_type_name == "option":
+                names = [*param.opts, *param.secondary_opts]
+                (flags if getattr(param, "is_flag", False) else takes_value).update(names)
+        kept: list[str] = []
+        value_next = False
+        for index, arg in enumerate(args):
+            if arg == "--":
+                return kept + args[index:]
+            word = arg.startswith("-") and arg != "-" and not value_next
+            name = arg.split("=", 1)[0]
+            if word and (name in flags or name in takes_value or arg[:2] in flags | takes_value):
+                word = False
+            kept.append(" " + arg if word else arg)
+            value_next = not value_next and name in takes_value and "=" not in arg
+        return kept
 
     def invoke(self, ctx: Any) -> Any:
         return guarded(lambda: self._invoke(ctx))
@@ -249,6 +277,8 @@ class Command(TyperCommand):
         lang = ctx.params.pop("lang", None)
         if lang is not None:
             given.lang = lang
+        if os.environ.get(dates.ENV_TODAY):
+            dates.today()  # a malformed value is refused by every command, cache warm or cold
         return self.run(ctx)
 
     def run(self, ctx: typer.Context) -> Any:
@@ -286,9 +316,10 @@ class RecordCommand(Command):
         return super().run(ctx)
 
 
-def prints(*shapes: str) -> type[RecordCommand]:
+def prints(*shapes: str, dash_words: bool = False) -> type[RecordCommand]:
     """The command class of a command that prints records of these kinds or shapes."""
-    return type(f"Prints_{'_'.join(shapes)}", (RecordCommand,), {"shapes": shapes})
+    attributes = {"shapes": shapes, "dash_words": dash_words}
+    return type(f"Prints_{'_'.join(shapes)}", (RecordCommand,), attributes)
 
 
 def examples(text: str) -> str:

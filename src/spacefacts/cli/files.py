@@ -59,7 +59,8 @@ def _files_to_check(ctx: typer.Context, given: list[Path]) -> list[factbase.Fact
         if any(f.path == path or fileio.same_file(f.path, path) for f in chosen):
             continue
         mine = fileio.same_file(path, personal)
-        chosen.append(factbase.FactFile(path, factbase.PERSONAL if mine else str(path)))
+        origin = factbase.PERSONAL if mine else factbase.origin_label(path)
+        chosen.append(factbase.FactFile(path, origin))
     if any(f.origin == factbase.PERSONAL for f in chosen):
         base = factbase.base_file(settings(ctx).data)
         if not any(fileio.same_file(f.path, base.path) for f in chosen):

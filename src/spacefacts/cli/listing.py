@@ -104,7 +104,7 @@ def occasions(ctx: typer.Context) -> None:
     epilog=examples("spacefacts speakers\nspacefacts speakers --json | jq -r '.[].name'"),
 )
 def speakers(ctx: typer.Context) -> None:
-    """The people and bodies quoted (astronauts: see `astronauts`), most quoted first."""
+    """Everyone quoted (people, astronauts, bodies), most quoted first."""
     emit_records(ctx, "speaker", query.speakers(settings(ctx).database()), "Speakers")
 
 

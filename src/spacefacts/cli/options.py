@@ -86,13 +86,12 @@ StatusOption = Annotated[
     ),
 ]
 YearOption = Annotated[
-    list[int] | None,
+    list[str] | None,
     typer.Option(
         "--year",
-        help="Only these years, YYYY (repeatable); a record dated to a month or a year counts "
+        metavar="YYYY",
+        help="Only these years (repeatable; or a,b); a record dated to a month or a year counts "
         "in the years it overlaps.",
-        min=1,
-        max=9999,
     ),
 ]
 SinceOption = Annotated[

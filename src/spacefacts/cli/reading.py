@@ -68,7 +68,7 @@ def timeline(
     statuses = split_values(status, "--status") + ([Status.planned.value] if planned else [])
     filters = Filters(
         programs=split_values(program, "--program"), tags=split_values(tag, "--tag"),
-        statuses=statuses, years=year or (), since=bound(since, "--since"),
+        statuses=statuses, years=query.parse_years(year), since=bound(since, "--since"),
         until=bound(until, "--until"),
     )  # fmt: skip
     found, total = query.timeline(settings(ctx).database(), filters, reverse, limit)
@@ -102,7 +102,7 @@ def quote(
     """Attributed statements: verbatim quotes and reported speech, oldest first."""
     filters = Filters(
         topics=split_values(topic, "--topic"), speakers=split_values(speaker, "--speaker"),
-        occasions=split_values(occasion, "--occasion"), years=year or (),
+        occasions=split_values(occasion, "--occasion"), years=query.parse_years(year),
         since=bound(since, "--since"), until=bound(until, "--until"),
     )  # fmt: skip
     found, total = query.statements(settings(ctx).database(), filters, search, reverse, limit)
@@ -144,7 +144,7 @@ def next_up(ctx: typer.Context, program: ProgramOption = None, limit: LimitOptio
 
 @app.command(
     "search",
-    cls=prints("hit"),
+    cls=prints("hit", dash_words=True),
     epilog=examples(
         "spacefacts search far side\n"
         'spacefacts search "Chang\'e 4" --kind mission\n'
