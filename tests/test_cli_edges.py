@@ -21,11 +21,16 @@ def test_random_has_the_shape_of_show_for_the_kind_it_picked(seed: int) -> None:
 
 
 def test_an_added_record_has_its_counts(tmp_path: Path) -> None:
-    (added,) = run_json(
-        "--personal", str(tmp_path / "mine.toml"), "add", "source", "--title", "Mine",
-        "--publisher", "Me", "--dry-run",
+    mine = tmp_path / "mine.toml"
+    result = run(
+        "--personal", str(mine), "add", "source", "--title", "Mine", "--publisher", "Me",
+        "--dry-run", "--json",
     )  # fmt: skip
-    assert added["cited_by"] == 0
+    (added,) = json.loads(result.stdout)
+    assert (added["cited_by"], added["publisher"], added["publisher_name"]) == (0, "me", "Me")
+    # a publisher nobody knew is added with it, and the user is told
+    assert result.stderr == f"spacefacts: would add the publisher 'me' (Me) to {mine}\n"
+    assert not mine.exists()
 
 
 @pytest.mark.parametrize("args", [["timeline"], ["search", "far"]])

@@ -167,7 +167,9 @@ def test_show_statement_cites_its_source_with_the_quoted_sentence() -> None:
     assert shown["kind"] == "statement" and shown["verbatim"] is True
     assert (shown["occasion"], shown["date"]) == ("xi-2021-02-22-change-5-meeting", "2021-02-22")
     (source,) = shown["citations"]
-    assert (source["id"], source["publisher"], source["author"]) == (SEED, "Xinhua", "Li Jiayao")
+    assert (source["id"], source["author"]) == (SEED, "Li Jiayao")
+    # a Xinhua article on China Military Online's site: the page's publisher, and the wire
+    assert (source["publisher"], source["credit"]) == ("china-military-online", "xinhua")
     assert shown["excerpt"].startswith('"It is a vital milestone')
     relations = {(r["relation"], r["id"]) for r in shown["relations"]}
     assert ("said at occasion", "xi-2021-02-22-change-5-meeting") in relations
@@ -175,7 +177,8 @@ def test_show_statement_cites_its_source_with_the_quoted_sentence() -> None:
 
 def test_show_statement_table_prints_citation_and_quote() -> None:
     text = run("show", "xi-2021-02-vital-milestone").stdout
-    assert "Li Jiayao, “Xi Focus: Invigorating China's space exploration dream”, Xinhua" in text
+    cited = "Li Jiayao, “Xi Focus: Invigorating China's space exploration dream”, China Military"
+    assert cited + " Online (Xinhua News Agency), 2022-04-24, http://eng.chinamil.com.cn/" in text
     assert 'quoted: “"It is a vital milestone' in text
 
 
@@ -227,14 +230,15 @@ def test_sources_count_the_records_that_cite_them() -> None:
 
 def test_on_04_24_shows_dongfanghong_1() -> None:
     found = run_json("on", "2026-04-24")
-    assert (found[0]["id"], found[0]["date"], found[0]["years_ago"]) == (
-        "dongfanghong-1-launch",
-        "1970-04-24",
-        56,
-    )
+    first = {(r["kind"], r["id"], r["date"], r["years_ago"]) for r in found[:2]}
+    # the launch, as a mission and as its milestone, 56 years ago: the oldest first
+    assert first == {
+        ("mission", "dongfanghong-1", "1970-04-24", 56),
+        ("milestone", "dongfanghong-1-launch", "1970-04-24", 56),
+    }
     assert all(r["date"].endswith("-04-24") for r in found)
-    first = run("on", "2026-04-24").stdout.splitlines()[1].split()
-    assert first[:4] == ["1970-04-24", "56", "years", "ago"]
+    line = run("on", "2026-04-24").stdout.splitlines()[1].split()
+    assert line[:4] == ["1970-04-24", "56", "years", "ago"]
 
 
 def test_on_window_takes_days_around() -> None:

@@ -227,8 +227,8 @@ def test_a_planned_date_that_has_passed_warns_without_failing(tmp_path: Path) ->
     env = {"SPACEFACTS_TODAY": "2026-09-01"}
     result = run("validate", str(planned), env=env)
     warning = "warning: planned for 2026-07, which has passed: update its status"
-    assert result.stdout == f"{planned}:14: m1.date: {warning}\n"
-    assert result.stderr == "spacefacts: 1 file, 3 records, no problems, 1 warning\n"
+    assert result.stdout == f"{planned}:15: m1.date: {warning}\n"
+    assert result.stderr == "spacefacts: 1 file, 4 records, no problems, 1 warning\n"
     (problem,) = json.loads(run("validate", str(planned), "--json", env=env).stdout)
     assert (problem["severity"], problem["id"], problem["field"]) == ("warning", "m1", "date")
     # a warning never stops the other commands
@@ -238,11 +238,15 @@ def test_a_planned_date_that_has_passed_warns_without_failing(tmp_path: Path) ->
 
 def test_a_personal_source_may_wait_to_be_cited(tmp_path: Path) -> None:
     personal = tmp_path / "mine.toml"
-    personal.write_text('[[sources]]\nid = "my-book"\ntitle = "A book"\npublisher = "Me"\n')
+    personal.write_text(
+        "schema_version = 3\n"
+        '[[sources]]\nid = "my-book"\ntitle = "A book"\npublisher = "me"\n'
+        '[[publishers]]\nid = "me"\nname = "Me"\n'
+    )
     run("--data", str(GOOD), "--personal", str(personal), "timeline", "--json")
     # the same file as --data (not personal) is a fact base of its own: uncited is an error
     result = run("validate", str(personal), code=3)
-    assert result.stdout == f"{personal}:2: my-book.id: no record cites this source\n"
+    assert result.stdout == f"{personal}:3: my-book.id: no record cites this source\n"
 
 
 def test_missing_file_is_a_data_error(tmp_path: Path) -> None:

@@ -68,14 +68,18 @@ def test_add_statement_and_its_quote_alias_and_an_occasion(personal: Path) -> No
         "add", "occasion", "--name", "Class talk", "--date", "2026-05", "--source", "my-src"
     )
     for command in ("statement", "quote"):
-        (said,) = run_json(
+        result = run(
             "add", command, "--text", f"Space is for everyone ({command}).",
             "--speaker", "A. Teacher", "--topic", "Peace", "--reported",
-            "--occasion", occasion["id"], "--source", "my-src",
+            "--occasion", occasion["id"], "--source", "my-src", "--json",
         )  # fmt: skip
-        assert (said["date"], said["occasion"], said["topics"]) == (
-            "2026-05", "class-talk", ["peace"],
+        (said,) = json.loads(result.stdout)
+        assert (said["date"], said["occasion"], said["topics"], said["speaker"]) == (
+            "2026-05", "class-talk", ["peace"], "a-teacher",
         )  # fmt: skip
+        # the first names a speaker nobody knew: it is added too, and the user told so
+        added = f"spacefacts: adding the speaker 'a-teacher' (A. Teacher) to {personal}\n"
+        assert (added in result.stderr) is (command == "statement")
     assert len(run_json("quote", "--occasion", "class-talk")) == 2
 
 
@@ -96,7 +100,7 @@ def test_remove_refuses_base_records_unknown_ids_and_cited_sources(personal: Pat
     assert "did you mean 'my-src'" in run("remove", "my-sr", code=2).stderr
     before = personal.read_bytes()
     refused = run("remove", "my-src", code=2)
-    assert "unknown source 'my-src'" in refused.stderr
+    assert "'my-src' is referred to by 'cites'" in refused.stderr
     assert "nothing was written" in refused.stderr
     assert personal.read_bytes() == before
 
@@ -125,11 +129,13 @@ def test_edit_saves_a_valid_change_and_refuses_an_invalid_one(
     assert shown["title"] == "My better notes"
 
     before = personal.read_bytes()
-    monkeypatch.setenv("EDITOR", _editor(tmp_path, 'publisher = "Me"', 'publisher = ""'))
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, 'publisher = "me"', 'publisher = ""'))
     refused = run("edit", "my-src", code=2)
     assert "must not be empty" in refused.stderr and "nothing was written" in refused.stderr
     assert personal.read_bytes() == before
-    assert "is in the base fact base" in run("edit", "dfh-1", code=2).stderr
+    # a base record is edited as your copy that replaces it: unchanged, nothing is written
+    assert run("edit", "dfh-1").stderr == "spacefacts: no change\n"
+    assert personal.read_bytes() == before
 
 
 def test_export_only_personal_is_a_valid_fact_file(personal: Path, tmp_path: Path) -> None:
@@ -137,6 +143,6 @@ def test_export_only_personal_is_a_valid_fact_file(personal: Path, tmp_path: Pat
     out = tmp_path / "mine.json"
     run("export", "--only", "personal", "--format", "json", "--output", str(out))
     doc = json.loads(out.read_text(encoding="utf-8"))
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == 3
     assert [s["id"] for s in doc["sources"]] == ["my-src"]
     assert os.path.getsize(out) > 0

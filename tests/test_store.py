@@ -88,7 +88,10 @@ def test_validate_checks_several_files_together(tmp_path: Path) -> None:
     copy.write_bytes(GOOD.read_bytes())
     result = run("validate", str(GOOD), str(copy), code=3)
     lines = result.stdout.splitlines()
-    assert lines[0] == (f"{copy}:5: src-a.id: duplicate id, already used by a source in {GOOD}:5")
+    assert lines[0] == (
+        f"{copy}:6: publisher-a.id: duplicate id, already used by a publisher in {GOOD}:6"
+    )
+    assert f"{copy}:18: src-a.id: duplicate id, already used by a source in {GOOD}:18" in lines
     assert all(line.startswith(f"{copy}:") for line in lines)  # the first file is fine
     assert result.stderr == f"spacefacts: {len(lines)} problems in 1 of 2 files\n"
 
@@ -116,7 +119,9 @@ def test_add_source_milestone_and_quote_are_seen_by_every_listing(personal: Path
             "origin": "personal",
         }
     ]
-    quote = run_json(*QUOTE)[0]
+    said = run(*QUOTE, "--json")
+    assert said.stderr == f"spacefacts: adding the speaker 'a-teacher' (A. Teacher) to {personal}\n"
+    quote = json.loads(said.stdout)[0]
     assert (quote["id"], quote["topics"], quote["verbatim"]) == (
         "a-teacher-space-is-for-everyone",
         ["humanity"],
@@ -222,10 +227,11 @@ def test_unknown_names_get_a_suggestion(personal: Path) -> None:
 
 def test_a_broken_personal_file_stops_add_and_stays_as_it_was(personal: Path) -> None:
     personal.parent.mkdir()
-    personal.write_text("[[sources]]\nid = 'x'\n", encoding="utf-8")
+    broken = "schema_version = 3\n[[sources]]\nid = 'x'\n"
+    personal.write_text(broken, encoding="utf-8")
     result = run(*SOURCE, code=3)
-    assert result.stderr.splitlines()[0] == f"{personal}:1: x.title: missing required field"
-    assert personal.read_text(encoding="utf-8") == "[[sources]]\nid = 'x'\n"
+    assert result.stderr.splitlines()[0] == f"{personal}:2: x.title: missing required field"
+    assert personal.read_text(encoding="utf-8") == broken
 
 
 def test_existing_records_keep_their_meaning(personal: Path) -> None:
@@ -262,7 +268,9 @@ def test_export_only_personal_as_json(personal: Path) -> None:
     assert doc["schema_version"] == factbase.SCHEMA_VERSION
     assert [s["id"] for s in doc["sources"]] == ["my-notes"]
     assert [m["program"] for m in doc["milestones"]] == ["change"]
-    assert set(doc) == {"schema_version", "sources", "milestones"}
+    # the publisher "Me" the source named was added with it
+    assert [(p["id"], p["name"]) for p in doc["publishers"]] == [("me", "Me")]
+    assert set(doc) == {"schema_version", "publishers", "sources", "milestones"}
 
 
 def test_export_to_stdout_is_the_same_as_to_a_file(tmp_path: Path) -> None:
@@ -288,6 +296,7 @@ def test_a_failed_rename_leaves_the_old_file_byte_identical(
     monkeypatch.setattr(os, "replace", fail)
     result = run(*MILESTONE[:-2], "--source", "notebook", code=4)
     assert result.stderr == (
+        f"spacefacts: adding 'chang-e-6-returns-samples' to {personal}\n"
         f"spacefacts: error: cannot write {personal}: No space left on device; "
         "the previous file is unchanged\n"
     )

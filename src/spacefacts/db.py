@@ -45,7 +45,7 @@ from spacefacts.model import (
 )
 from spacefacts.text import fold
 
-FORMAT = 2  # bump when the tables change
+FORMAT = 3  # bump when the tables change (3: meta has as_of)
 ENV_NO_CACHE = "SPACEFACTS_NO_CACHE"
 BUSY_TIMEOUT = 5.0  # seconds to wait for another process that is writing the cache
 
@@ -275,6 +275,7 @@ def compile_records(
         conn.execute("CREATE INDEX milestone_order ON milestone (date, id)")
         conn.execute("CREATE INDEX statement_order ON statement (date, seq)")
         meta = {"key": key, "format": str(FORMAT), "files": json.dumps(records.files)}
+        meta["as_of"] = records.as_of or ""  # how current the (base) facts are
         conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     conn.execute(_JOURNAL)  # later look-up tables: in transactions
     return conn

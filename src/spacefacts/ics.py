@@ -106,6 +106,7 @@ def calendar(
     prodid: str = "-//spacefacts//spacefacts//EN",
     stamp: dt.datetime | None = None,
     alarm: Alarm | None = None,
+    description: str | None = None,
 ) -> str:
     """The VCALENDAR text, CRLF line ends included.
 
@@ -124,6 +125,8 @@ def calendar(
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{_text(CALNAME)}",
     ]
+    if description:  # what the calendar is, and how current (Apple, Google, Thunderbird show it)
+        lines.append(f"X-WR-CALDESC:{_text(description)}")
     seen: set[str] = set()
     for event in events:
         uid = _text(event.uid)  # compared as written: "a" and "a\x07" would be one UID

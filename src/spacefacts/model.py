@@ -276,6 +276,7 @@ SCHEMA: dict[Kind, KindSpec] = {
             _f("note", TEXT, "What it supports: the sentence, the date as the source gives it."),
             _derived("cited_by", INT, "How many records cite it.", Derived("count", "sources")),
             _derived("publisher_name", TEXT, "The publisher's name.", Derived("name", "publisher")),
+            _derived("credit_name", TEXT, "The credited wire's name.", Derived("name", "credit")),
         ),
         listing=Listing(
             (

@@ -326,7 +326,9 @@ def _as_speaker(kind: Kind, record: JsonRecord, statements: int) -> JsonRecord:
     shaped = {f.name: record.get(f.name) for f in SCHEMA[Kind.speaker].fields}
     shaped |= {"role": role, "organisation": organisation, "statements": statements}
     shaped["aliases"] = record.get("aliases") or []
-    shaped["sources"] = record.get("sources") or []
+    # a publisher's "sources" is how many it published, not the ids a speaker cites
+    cited = record.get("sources") if kind is not Kind.publisher else None
+    shaped["sources"] = cited if isinstance(cited, list) else []
     return {**shaped, "origin": record["origin"]}
 
 
@@ -568,14 +570,18 @@ def pick(
 
 
 def stats(database: Database) -> list[JsonRecord]:
-    """Counts by kind, by program and status (milestones), by topic and by decade."""
+    """How current the facts are (group "as_of": the date, and the records), then counts by
+    kind, by program and status (milestones), by topic and by decade."""
     rows: list[JsonRecord] = []
 
     def add(group: str, pairs: Sequence[tuple[str, int]]) -> None:
         rows.extend({"group": group, "value": k, "count": int(n)} for k, n in pairs)
 
-    add("kind", [(k.value, database.count(k)) for k in Kind])
     conn = database.conn
+    as_of = conn.execute("SELECT value FROM meta WHERE key = 'as_of'").fetchone()
+    if as_of and as_of[0]:  # how current the facts are, and how many records are that current
+        add("as_of", [(as_of[0], sum(database.count(k) for k in Kind))])
+    add("kind", [(k.value, database.count(k)) for k in Kind])
     add("program", list(conn.execute("SELECT id, milestones FROM program ORDER BY seq")))
     add(
         "status",

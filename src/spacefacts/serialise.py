@@ -163,14 +163,17 @@ def _write_csv(found: list[JsonRecord], names: Sequence[str], out: Output) -> st
     return buffer.getvalue()
 
 
-_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~:"})
+# What starts an inline construct in a table cell (a cell holds inline content only: "#", "-",
+# "+" or "1." at its start make no heading or list): code, emphasis, links and images, strike,
+# the cell separator, and the escape itself. "<" and "&" are entities below.
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]!|~"})
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
 def markdown_cell(text: str) -> str:
-    """A Markdown table cell: one line, Markdown syntax escaped (CommonMark: every ASCII
-    punctuation mark that could make a link, an image, emphasis or code, is backslash-escaped,
-    so `![x](http://...)` is text, never a remote image) and HTML characters as entities."""
+    """A Markdown table cell: one line, Markdown syntax escaped (each ASCII punctuation mark
+    that could start a link, an image, emphasis or code is backslash-escaped, so
+    `![x](http://...)` is text, never a remote image) and HTML characters as entities."""
     return plain_cell(text).translate(_MARKDOWN).translate(_HTML)
 
 
@@ -195,8 +198,11 @@ _WRITERS: dict[Format, Callable[[list[JsonRecord], Sequence[str], Output], str]]
 
 
 def citation(source: JsonRecord, with_url: bool = True) -> str:
-    """A source as one line: author, “title”, publisher, date, url."""
+    """A source as one line: author, “title”, publisher (the wire it credits), date, url."""
     publisher = source.get("publisher_name") or source.get("publisher")
+    credit = source.get("credit_name") or source.get("credit")
+    if credit and credit != publisher:
+        publisher = f"{publisher} ({credit})"
     parts = [source.get("author"), f"“{source['title']}”", publisher]
     parts += [source.get("published"), source.get("url") if with_url else None]
     return ", ".join(str(p) for p in parts if p)

@@ -8,7 +8,7 @@ inside the functions that write them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Set
+from collections.abc import Callable, Iterable, Mapping, Set
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn
@@ -121,7 +121,8 @@ def add(
                 given[name] = _named(current, document, of, given[name], created)
         record = _resolve(current, kind, given, {r["id"] for r in created})
         if "id" not in record:
-            record = {"id": _new_id(current, kind, record), **record}
+            made_now = {r["id"] for r in created}  # in the file, not yet in `current`
+            record = {"id": _new_id(current, kind, record, made_now), **record}
         similar.extend(near_duplicates(current, kind, record))
         document.setdefault(kind.table, []).append(record)
         made.update(record)
@@ -154,12 +155,18 @@ def _named(
     a new record of that name, added to the document, if none does."""
     kinds = (Kind.speaker, Kind.astronaut, Kind.publisher) if of is Kind.speaker else (of,)
     wanted = fold(value)
+
+    def same(label: str) -> bool:
+        # a name of no letters or digits folds to nothing: it names only a record of that name
+        return fold(label) == wanted if wanted else label.strip() == value.strip()
+
     for kind in kinds:
         for record in current[kind]:
             labels = (record["id"], record.get("name"), record.get("name_zh"))
-            if any(label and fold(label) == wanted for label in labels):
+            if any(label and same(label) for label in labels):
                 return str(record["id"])
-    made = {"id": _new_id(current, of, {"name": value}), "name": value.strip()}
+    made_now = {r["id"] for r in created}
+    made = {"id": _new_id(current, of, {"name": value}, made_now), "name": value.strip()}
     document.setdefault(of.table, []).append(made)
     created.append({"kind": of.value, **made})
     return made["id"]
@@ -370,11 +377,14 @@ def _hint(kind: Kind) -> str:
     return ""
 
 
-def _new_id(current: Records, kind: Kind, record: Mapping[str, Any]) -> str:
-    """A slug of the record's title (or speaker and text), made unique across every kind."""
+def _new_id(
+    current: Records, kind: Kind, record: Mapping[str, Any], also: Iterable[str] = ()
+) -> str:
+    """A slug of the record's title (or speaker and text), made unique across every kind and
+    the ids `also` taken (records made by the same change)."""
     basis = " ".join(str(record.get(name, "")) for name in _ID_BASIS.get(kind, ()))
     stem = slug(basis) or kind.value.replace("_", "-")
-    taken = {r["id"] for k in Kind for r in current[k]}
+    taken = {r["id"] for k in Kind for r in current[k]} | set(also)
     ident, n = stem, 1
     while ident in taken:
         n += 1

@@ -131,6 +131,11 @@ def _csv(
     if not directory:
         write_file(ctx, output, next(iter(texts.values())))
         return
+    # a folder of tables also says what they are: the schema version and how current
+    about = [{"key": "schema_version", "value": str(factbase.SCHEMA_VERSION)}]
+    about += [{"key": "as_of", "value": records.as_of}] if records.as_of else []
+    text = serialise(about, ["key", "value"], out)
+    texts["meta.csv"] = (("\ufeff" if bom else "") + text).encode("utf-8")
     assert output is not None
     folder = Path(output)
     if any(fileio.same_file(folder / name, f) for name in texts for f in settings(ctx).loaded()):
@@ -182,7 +187,8 @@ def _ics(
         return
     stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # stable output: same file, same bytes
     reminder = calendar.parse_alarm(alarm) if alarm is not None else None
-    write_file(ctx, output, ics.calendar(events, stamp=stamp, alarm=reminder))
+    about = f"spacefacts: facts as of {records.as_of}" if records.as_of else None
+    write_file(ctx, output, ics.calendar(events, stamp=stamp, alarm=reminder, description=about))
     say(ctx, f"{len(events)} calendar events{tail}")
 
 

@@ -42,6 +42,12 @@ EXIT_STATUS: tuple[tuple[int, str, str], ...] = (
         "A file could not be written or locked in time (`add`, `remove`, `edit`, "
         "`export --output`, `chart --output`); the previous file is left as it was.",
     ),
+    (
+        5,
+        "UPDATE",
+        "`update` could not fetch, verify or install a newer fact base (unreachable, refused, "
+        "not the published file, or failing validation); the facts in use are unchanged.",
+    ),
     (130, "INTERRUPTED", "Interrupted with Ctrl-C (128 + SIGINT), as shells report it."),
     (
         141,
@@ -79,6 +85,16 @@ ENVIRONMENT: tuple[tuple[str, str], ...] = (
         "SPACEFACTS_TODAY",
         "Today's date as YYYY-MM-DD, for `on` and the planned-date checks (reproducible runs).",
     ),
+    (
+        "SPACEFACTS_LANG",
+        "zh: tables show Chinese names where a record has one (as --lang zh); en: English. "
+        "Without it, a zh locale in LC_ALL, LC_MESSAGES or LANG chooses zh.",
+    ),
+    (
+        "SPACEFACTS_UPDATE_URL",
+        "Where `spacefacts update` fetches facts.toml and SHA256SUMS from (https://, http:// "
+        "or file://), instead of the project's releases.",
+    ),
     ("NO_COLOR", "Any non-empty value: no colour (https://no-color.org)."),
     ("FORCE_COLOR", "Non-empty: draw terminal tables and colour even into a pipe; 0: no colour."),
     ("CLICOLOR", "0: no colour."),
@@ -93,6 +109,11 @@ FILES: tuple[tuple[str, str], ...] = (
     (
         "SITE-PACKAGES/spacefacts/data/facts.toml",
         "The shipped fact base, installed with the package.",
+    ),
+    (
+        "~/.local/share/spacefacts/update/facts.toml",
+        "A newer fact base installed by `spacefacts update` (with update.json saying where it "
+        "came from); used while newer than the shipped one; `update --reset` removes it.",
     ),
     (
         "~/.local/share/spacefacts/facts.toml",
