@@ -66,6 +66,17 @@ QUALITY: list[tuple[list[str], str | None, set[str], set[str]]] = [
     (["land"], None, {"change-3-landing", "first-mars-landing"}, set()),
     (["landed"], None, {"change-3-landing", "first-mars-landing"}, set()),
     (['"far side" sample'], None, {"change-6-return"}, {"change-4-far-side-landing"}),
+    # issue 18: an exact name, alias or Chinese name ranks its record first
+    (["嫦娥六号"], "change-6", {"change-6-return"}, {"change-5"}),
+    (["嫦娥六"], "change-6", set(), set()),  # a Chinese name given in part (issue 19)
+    (["ilrs-station"], "ilrs-station", set(), set()),
+    (["International Lunar Research Station"], "ilrs-station", set(), set()),
+    (["天宫二号"], "tiangong-2", set(), set()),
+    (["2020-087A"], "change-5", set(), set()),  # a COSPAR designator
+    # issue 18: synonyms and the questions people ask
+    (["moon landing 2030"], None, {"crewed-lunar-landing-planned"}, set()),
+    (["天宫"], None, {"tianhe-launch"}, set()),
+    (["spacewalk"], None, {"shenzhou-7-first-spacewalk"}, set()),
 ]
 
 
@@ -163,3 +174,48 @@ def test_a_chinese_name_finds_what_names_it_in_english_and_or_joins_chinese_word
     assert "shenzhou-13-landing" in ids("神舟十三号")
     both = set(ids("嫦娥 OR 天问"))
     assert set(ids("嫦娥")) <= both and set(ids("天问")) <= both
+
+
+def test_lunar_base_finds_the_research_station() -> None:
+    # "base" is a "research station": the ILRS among the first answers
+    assert {"ilrs-station", "ilrs-china-russia-mou"} & set(ids("lunar base")[:3])
+
+
+def test_a_year_finds_what_happened_that_year() -> None:
+    found = hits("2019")
+    assert len(found) > 10  # not only the records that spell the year out
+    assert "change-4-far-side-landing" in {h["id"] for h in found}
+    dated = [h for h in found if h["date"]]
+    assert sum(h["date"].startswith("2019") for h in dated) / len(dated) > 0.8
+
+
+def test_when_no_record_has_every_word_the_closest_are_shown_and_said() -> None:
+    result = run("search", "far", "side", "xyzzyq", "--json")
+    assert json.loads(result.stdout)
+    assert "no record has every word: these have most of them" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "suggested"),
+    [
+        (["quote", "--speaker", "Xi Jingping"], "did you mean 'xi-jinping'"),
+        (["timeline", "--tag", "firsts"], "did you mean 'first'"),
+        (["quote", "--occasion", "Shenzhou-21"], "'cmsa-2025-10-30-shenzhou-21-press-conference'"),
+        (["timeline", "--program", "tiangong-station"], "did you mean 'tiangong'"),
+        (["quote", "--topic", "cooperate"], "did you mean 'cooperation'"),
+    ],
+)
+def test_a_look_up_that_finds_nothing_suggests_what_exists(args: list[str], suggested: str) -> None:
+    assert suggested in run(*args, code=2).stderr
+
+
+@pytest.mark.parametrize(("name", "program"), [("天宫", "tiangong"), ("嫦娥", "change"),
+                                               ("天问", "tianwen"), ("神舟", "shenzhou")])  # fmt: skip
+def test_programs_answer_to_their_chinese_names(name: str, program: str) -> None:
+    found = run_json("timeline", "--program", name)
+    assert found and {m["program"] for m in found} == {program}
+
+
+def test_a_speaker_answers_to_the_chinese_name() -> None:
+    said = run_json("quote", "--speaker", "习近平")
+    assert said and {s["speaker"] for s in said} == {"xi-jinping"}

@@ -84,12 +84,16 @@ CASES = [
     ["quote", "--topic", "peace"],
     ["timeline", "--program", "change", "--limit", "8"],
     ["search", "far", "side"],
-    ["sources"],
+    ["sources", "--publisher", "xinhua"],
     ["on", "06-02"],
+    ["missions", "--program", "tianwen,change"],
+    ["lunar"],
+    ["show", "change-6"],
+    ["next"],
 ]
 
 
-@pytest.mark.parametrize("columns", [60, 80])
+@pytest.mark.parametrize("columns", [60, 80, 120])
 @pytest.mark.parametrize("args", CASES, ids=lambda a: " ".join(a))
 def test_tables_fit_and_show_whole_ids(tmp_path: Path, columns: int, args: list[str]) -> None:
     env = _env(tmp_path, columns, SPACEFACTS_NO_PAGER="1")
@@ -98,12 +102,18 @@ def test_tables_fit_and_show_whole_ids(tmp_path: Path, columns: int, args: list[
     assert lines, screen
     from spacefacts.text import width
 
-    assert max(width(line) for line in lines) <= columns, screen
+    # every line fits, but a url, printed whole for the terminal to wrap (so it stays one link)
+    drawn = [line for line in lines if not line.strip().startswith(("http://", "https://"))]
+    assert max(width(line) for line in drawn) <= columns, screen
     words = _words(screen)
     records = _json(args, env)
     assert records
     for record in records:
-        assert str(record["id"]) in words, f"id {record['id']} not whole on screen:\n{screen}"
+        # a step of the lunar program is shown by its number; every other record by its id
+        if args == ["lunar"] and not record["step"]:
+            continue  # what came after the three steps: its missions are checked below
+        shown = str(record["step"]) if args == ["lunar"] else str(record["id"])
+        assert shown in words, f"{shown} not whole on screen:\n{screen}"
 
 
 @pytest.mark.parametrize("columns", [60, 80])
@@ -114,6 +124,27 @@ def test_no_word_of_a_quote_is_cut(tmp_path: Path, columns: int) -> None:
         for word in str(record["text"]).split():
             bare = word.strip("“”")
             assert any(bare in w for w in screen_words), f"{word!r} cut at {columns} columns"
+
+
+def test_a_mission_is_one_line_where_it_fits(tmp_path: Path) -> None:
+    env = _env(tmp_path, 120, SPACEFACTS_NO_PAGER="1")
+    args = ["missions", "--program", "shenzhou"]
+    lines = [line for line in in_terminal(args, env).splitlines() if line.strip()]
+    missions = _json(args, env)
+    # a title, the header, its rule, then a line per mission (no card of three lines each);
+    # only a long last column wraps
+    starts = [line.split()[1] for line in lines[3:] if line.startswith("  ") and line[2] != " "]
+    assert starts == [m["id"] for m in missions], "\n".join(lines)
+    assert len(lines) < 3 + 1.2 * len(missions)
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_the_sources_of_show_are_printed_whole_for_a_click(tmp_path: Path, columns: int) -> None:
+    env = _env(tmp_path, columns, SPACEFACTS_NO_PAGER="1")
+    screen = in_terminal(["show", "change-6"], env)
+    (shown,) = _json(["show", "change-6"], env)
+    urls = [c["url"] for c in shown["citations"] if c["url"]]
+    assert urls and all(url in screen.split() for url in urls), screen
 
 
 def _pager_env(tmp_path: Path, **extra: str) -> tuple[dict[str, str], Path]:

@@ -132,9 +132,14 @@ def parse_kinds(values: Iterable[str] | None, allowed: Sequence[Kind] = SEARCHED
 def find_occasion(database: Database, name: str) -> str:
     found = database.by_name(name, [Kind.occasion])
     if found is None:
-        ids = database.ids([Kind.occasion])
-        names = {fold(o["name"]): o["id"] for o in database.select(Kind.occasion)}
-        close = close_matches(name, ids) or [
+        occasions = database.select(Kind.occasion)
+        ids = [o["id"] for o in occasions]
+        names = {fold(o["name"]): o["id"] for o in occasions}
+        # an occasion is named by what happened there: "Shenzhou-21" suggests the occasions
+        # whose id or name has it, before the closest spellings
+        part = fold(name)
+        holding = [o["id"] for o in occasions if part and part in fold(f"{o['id']} {o['name']}")]
+        close = holding[:5] or close_matches(name, ids) or [
             names[c] for c in close_matches(fold(name), list(names))
         ]
         raise UnknownValueError("occasion", name, (), close, "See `spacefacts occasions`.")

@@ -193,7 +193,7 @@ class _Term:
         word = self.words[-1]
         cut = self.last and len(self.words) == 1 and not word.isdigit() and len(word) > 1
         if cut and not known(word):
-            return text + "*"
+            text += "*"  # a prefix, and still its synonyms: "lunar base" finds "research station"
         if len(self.words) == 1:
             alternatives = [a for group in SYNONYMS if word in group for a in group if a != word]
             if alternatives:

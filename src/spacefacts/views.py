@@ -159,7 +159,9 @@ def _to_text(renderables: Sequence[RenderableType], style: Style, crop: bool = T
     if style.width is None:
         console.width = _terminal_width()
     for renderable in renderables:
-        console.print(renderable, crop=crop)
+        # a line that must stay whole (a url) is written as it is: the terminal wraps it
+        whole = getattr(renderable, "no_wrap", None) is True
+        console.print(renderable, crop=crop and not whole, soft_wrap=whole)
     return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))
 
 
