@@ -209,8 +209,10 @@ def test_a_look_up_that_finds_nothing_suggests_what_exists(args: list[str], sugg
     assert suggested in run(*args, code=2).stderr
 
 
-@pytest.mark.parametrize(("name", "program"), [("天宫", "tiangong"), ("嫦娥", "change"),
-                                               ("天问", "tianwen"), ("神舟", "shenzhou")])  # fmt: skip
+PROGRAMS_ZH = [("天宫", "tiangong"), ("嫦娥", "change"), ("天问", "tianwen"), ("神舟", "shenzhou")]
+
+
+@pytest.mark.parametrize(("name", "program"), PROGRAMS_ZH)
 def test_programs_answer_to_their_chinese_names(name: str, program: str) -> None:
     found = run_json("timeline", "--program", name)
     assert found and {m["program"] for m in found} == {program}
