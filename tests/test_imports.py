@@ -84,3 +84,56 @@ def test_the_table_for_a_terminal_imports_rich(tmp_path: Path) -> None:
     assert "rich.table" in modules
     csv_modules, _ = imported("timeline", "--format", "csv", cache_dir=tmp_path)
     assert "csv" in csv_modules
+
+
+NETWORK = {"urllib.request", "http.client", "socket", "ssl", "spacefacts.update"}
+
+
+@pytest.mark.parametrize(
+    "args", [["timeline", "--json"], ["search", "moon", "--json"], ["show", "change-6"]]
+)
+def test_no_command_but_update_imports_the_network(tmp_path: Path, args: list[str]) -> None:
+    modules, _ = imported(*args, cache_dir=tmp_path)
+    assert modules & NETWORK == set()
+
+
+def test_update_is_the_only_module_that_reaches_the_network() -> None:
+    """Read from the source: only update.py imports a network client."""
+    root = Path(__file__).resolve().parents[1] / "src" / "spacefacts"
+    users = {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith(("import urllib.request", "import http.client", "import socket"))
+    }
+    assert users == {"update.py"}
+
+
+def test_the_modules_import_in_layers_without_a_cycle() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs"))
+    try:
+        import generate  # docs/generate.py draws the layers in docs/architecture.md
+    finally:
+        sys.path.pop(0)
+    graph = generate.import_graph()
+    state: dict[str, int] = {}  # 1: being visited, 2: done
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if state.get(name) == 1:
+            raise AssertionError("import cycle: " + " -> ".join((*path, name)))
+        if state.get(name) != 2:
+            state[name] = 1
+            for imported_name in graph[name]:
+                visit(imported_name, (*path, name))
+            state[name] = 2
+
+    for name in graph:
+        visit(name, ())
+    # the command line is on top: nothing below imports it
+    assert not [
+        m
+        for m in graph
+        if not m.startswith("spacefacts.cli")
+        and any(i.startswith("spacefacts.cli") for i in graph[m])
+        and m != "spacefacts.__main__"
+    ]

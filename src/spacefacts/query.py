@@ -139,9 +139,11 @@ def find_occasion(database: Database, name: str) -> str:
         # whose id or name has it, before the closest spellings
         part = fold(name)
         holding = [o["id"] for o in occasions if part and part in fold(f"{o['id']} {o['name']}")]
-        close = holding[:5] or close_matches(name, ids) or [
-            names[c] for c in close_matches(fold(name), list(names))
-        ]
+        close = (
+            holding[:5]
+            or close_matches(name, ids)
+            or [names[c] for c in close_matches(fold(name), list(names))]
+        )
         raise UnknownValueError("occasion", name, (), close, "See `spacefacts occasions`.")
     return found
 
