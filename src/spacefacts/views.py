@@ -218,14 +218,17 @@ def _fancy_table(kind: str, found: Sequence[JsonRecord], style: Style, title: st
     return table
 
 
-_LAST_MIN = 24  # cells the last (wrapping) column of a one-line-per-record table needs at least
+_LAST_MIN = 24  # cells a wrapping column of a one-line-per-record table needs at least
+# Free text: these columns wrap when the line is too long; the others (dates, ids, counts,
+# programs, statuses) never do, so an id is always whole on its line.
+_WRAPPING = frozenset({"title", "name", "type", "text", "description", "role", "summary"})
 
 
 def _dense(
     kind: str, found: Sequence[JsonRecord], style: Style, title: str | None, room: int
 ) -> Any:
-    """One line per record (the `row` fields, the last one wrapping when long), or None when
-    the short fields do not leave the last one room enough in `room` columns."""
+    """One line per record (the `row` fields; free text wrapping when long), or None when the
+    fields that never wrap do not leave the text columns room enough in `room` columns."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -235,11 +238,12 @@ def _dense(
     marked = "status" not in names  # the title says the status, unless a column does
     cells = [[_cell_text(kind, n, r) + (status_mark(r) if marked and n in ("title", "name")
               else "") for n in names] for r in found]  # fmt: skip
+    wraps = [n in _WRAPPING or i == len(names) - 1 for i, n in enumerate(names)]
     widths = [
-        max([width(layout.title(n)), *(width(row[i]) for row in cells)])
-        for i, n in enumerate(names[:-1])
+        _LAST_MIN if wraps[i] else max([width(layout.title(n)), *(width(row[i]) for row in cells)])
+        for i, n in enumerate(names)
     ]
-    if sum(widths) + 3 * len(names) + 1 + _LAST_MIN > room:
+    if sum(widths) + 3 * len(names) + 1 > room:
         return None
     table = Table(
         title=Text(safe(title)) if title else None,
@@ -249,17 +253,12 @@ def _dense(
         expand=False,
     )
     for i, name in enumerate(names):
-        last = i == len(names) - 1
         colour = _NARROW_STYLE.get(name, "") if style.color else ""
         if name == "id" and style.color:
             colour = "cyan"
-        table.add_column(
-            Text(layout.title(name)),
-            style=colour,
-            no_wrap=not last,
-            overflow="fold",
-            ratio=1 if last else None,
-        )
+        # rich narrows the widest wrapping columns first when the line is too long
+        table.add_column(Text(layout.title(name)), style=colour, no_wrap=not wraps[i],
+                         overflow="fold", min_width=_LAST_MIN if wraps[i] else None)  # fmt: skip
     for row in cells:
         table.add_row(*(Text(safe(c)) for c in row))
     return table
