@@ -63,3 +63,8 @@ def test_wheel_installs_and_runs_from_any_directory(tmp_path: Path) -> None:
     assert spacefacts("--data", "missing.toml", "timeline").returncode == 3
     hits = json.loads(spacefacts("search", "嫦娥四号", "--json").stdout)
     assert hits[0]["id"] == "change-4"
+    # the manual page is installed where `man` looks (PREFIX/share/man/man1), and a LICENSE
+    page = env_dir / "share" / "man" / "man1" / "spacefacts.1"
+    assert page.read_text(encoding="utf-8").startswith(".TH SPACEFACTS 1")
+    with zipfile.ZipFile(wheel) as archive:
+        assert any(name.endswith("licenses/LICENSE") for name in archive.namelist())
