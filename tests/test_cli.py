@@ -275,6 +275,8 @@ def test_version() -> None:
     # the program's version, then how current the facts are and where they come from
     shipped = f"spacefacts {__version__}\nfacts as of 2026-12-01 (shipped)\n"
     assert run("--version").stdout == shipped
+    # --data before --version: the version of the facts in use
+    assert run("--data", str(GOOD), "--version").stdout.endswith(f"({GOOD})\n")
 
 
 # --- exit codes ----------------------------------------------------------------------------

@@ -177,6 +177,7 @@ def test_a_personal_record_replaces_a_shipped_one_explicitly(tmp_path: Path) -> 
     listed = run(*base, "validate")
     assert "dfh-1.replaces: note: replaces the base fact base's record" in listed.stdout
     assert listed.stderr.startswith("spacefacts: 2 files")
+    assert listed.stderr.endswith(", no problems, 1 note\n")  # a note, not a warning
 
 
 def test_replaces_must_name_the_records_own_id(tmp_path: Path) -> None:
@@ -202,6 +203,11 @@ def test_edit_of_a_shipped_record_makes_a_replacing_copy(tmp_path: Path) -> None
     assert 'replaces = "dfh-1"' in personal.read_text(encoding="utf-8")
     (record,) = run_json(*base, "show", "dfh-1")
     assert (record["title"], record["origin"]) == ("First satellite!", "personal")
+    # other records still point to dfh-1: removing your copy brings the base record back
+    removed = run(*base, "remove", "dfh-1")
+    assert "the base record 'dfh-1' is used again" in removed.stderr
+    (record,) = run_json(*base, "show", "dfh-1")
+    assert (record["title"], record["origin"]) == ("First satellite", str(GOOD))
 
 
 # --- version 2 files ------------------------------------------------------------------------

@@ -94,6 +94,8 @@ def test_an_older_base_is_refused_unless_forced(server: str) -> None:
     assert update.installed() is None
     run("update", "--url", server, "--force")
     assert update.installed() is not None
+    # what you forced is what every command reads, though the shipped base is newer
+    assert "facts as of 2026-01-01 (updated from " in run("--version").stdout
 
 
 def test_the_url_can_come_from_the_environment(

@@ -94,7 +94,8 @@ def origin_label(path: Path) -> str:
 
 
 def _updated_base(shipped: Path) -> Path | None:
-    """The installed update's fact file, if there is one newer than the shipped base."""
+    """The installed update's fact file, if there is one newer than the shipped base (or one
+    installed with `update --force`)."""
     try:
         folder = paths.update_dir()
         raw = fileio.read_regular(folder / "update.json", 64 * 1024)
@@ -103,11 +104,12 @@ def _updated_base(shipped: Path) -> Path | None:
     import json
 
     try:
-        as_of = json.loads(raw).get("as_of")
+        about = json.loads(raw)
+        as_of, forced = about.get("as_of"), about.get("forced") is True
     except (ValueError, AttributeError):
         return None
     newer = isinstance(as_of, str) and as_of > (as_of_of(shipped) or "")
-    return folder / "facts.toml" if newer else None
+    return folder / "facts.toml" if newer or forced else None
 
 
 def as_of_of(path: Path) -> str | None:

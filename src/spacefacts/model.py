@@ -695,9 +695,14 @@ SHAPES: dict[str, Shape] = {
     ),
     "stat": Shape(
         (
-            _out("group", TEXT, "kind, program, status, topic, decade or sources."),
-            _out("value", TEXT, 'The kind, program id, status, topic id or decade ("2020s").'),
-            _out("count", INT, "How many records."),
+            _out("group", TEXT, "as_of, kind, program, status, topic, decade or sources."),
+            _out(
+                "value",
+                TEXT,
+                'The date the facts are current to (as_of), the kind, program id, status, topic '
+                'id or decade ("2020s").',
+            ),
+            _out("count", INT, "How many records (as_of: all of them)."),
         ),
         "stats",
         Listing((("group", "Group"), ("value", "Value"), ("count", "Count"))),

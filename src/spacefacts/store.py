@@ -175,12 +175,14 @@ def _named(
 def remove(
     base: FactFile, personal: Path, ident: str, waiting: Callable[[], None] | None = None
 ) -> JsonRecord:
-    """Remove one of your records; refused if another record points to it."""
+    """Remove one of your records; refused if another record points to it, unless it is your
+    copy of a base record (`replaces`): the base record then takes its place again."""
     removed: dict[str, Any] = {}
 
     def change(current: Records, document: dict[str, Any]) -> None:
         table, index = _locate(current, document, ident)
-        users = citing(current, ident)
+        copy = document[table][index].get(factbase.REPLACES) == ident
+        users = [] if copy else citing(current, ident)
         if users:
             shown = ", ".join(repr(u) for u in users[:5]) + (" ..." if len(users) > 5 else "")
             raise BadValueError(

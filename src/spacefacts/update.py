@@ -156,8 +156,9 @@ def _validated(facts: bytes, url: str) -> str:
     return records.as_of
 
 
-def install(download: Download) -> Path:
-    """Install a checked download atomically: the fact file, then what it is."""
+def install(download: Download, forced: bool = False) -> Path:
+    """Install a checked download atomically: the fact file, then what it is. A `forced`
+    install is used even while the shipped base is newer (the user asked for it)."""
     target = paths.update_dir()
     try:
         target.mkdir(parents=True, exist_ok=True)
@@ -167,7 +168,8 @@ def install(download: Download) -> Path:
     from spacefacts.dates import today
 
     info = Installed(download.url, download.as_of, download.digest, today())
-    fileio.write_atomic(target / INFO, json.dumps(info._asdict(), indent=2).encode() + b"\n")
+    about = {**info._asdict(), "forced": forced}
+    fileio.write_atomic(target / INFO, json.dumps(about, indent=2).encode() + b"\n")
     return target / FACTS
 
 

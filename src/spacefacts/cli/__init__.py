@@ -176,6 +176,7 @@ def main_options(
             envvar=paths.ENV_DATA,
             help="Fact file to use instead of the shipped one ('-': standard input).",
             show_envvar=True,
+            is_eager=True,  # read before --version when given before it: that says its as_of
         ),
     ] = None,
     personal: Annotated[

@@ -73,8 +73,10 @@ def _summary(records: factbase.Records, problems: list[Problem], n_files: int) -
         return f"{n} {what}" if n == 1 else f"{n} {what}s"
 
     errors = [p for p in problems if p.severity == "error"]
-    warnings = len(problems) - len(errors)
+    warnings = sum(p.severity == "warning" for p in problems)
+    notes = sum(p.severity == "note" for p in problems)  # e.g. a record that replaces another
     tail = f", {count(warnings, 'warning')}" if warnings else ""
+    tail += f", {count(notes, 'note')}" if notes else ""
     if errors:
         bad = len({p.file for p in errors})
         where = count(n_files, "file") if bad == n_files else f"{bad} of {n_files} files"

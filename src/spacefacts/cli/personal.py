@@ -235,8 +235,10 @@ def remove(
     """Remove one of your records (refused while another record points to it)."""
     s = settings(ctx)
     path = paths.personal_file(s.personal)
-    store.remove(factbase.base_file(s.data), path, ident, _waiting(ctx))
+    removed = store.remove(factbase.base_file(s.data), path, ident, _waiting(ctx))
     say(ctx, f"removed {ident!r} from {path}")
+    if removed.get(factbase.REPLACES) == ident:
+        say(ctx, f"the base record {ident!r} is used again")
 
 
 @app.command("edit", cls=Command, epilog=examples("EDITOR=nano spacefacts edit my-milestone"))

@@ -193,7 +193,8 @@ def search_command(
     "show",
     cls=prints(*(k.value for k in Kind)),
     epilog=examples(
-        'spacefacts show change-6\nspacefacts show "Chang\'e 5"\nspacefacts show 嫦娥五号 --json'
+        'spacefacts show change-6\nspacefacts show "Chang\'e 5"\nspacefacts show 嫦娥五号 --json\n'
+        "spacefacts show 2024-083A"
     ),
 )
 def show(
@@ -202,7 +203,7 @@ def show(
         str,
         typer.Argument(
             metavar="ID",
-            help="A record id, or a name, title or alias.",
+            help="A record id, a name, title or alias, or a COSPAR designator (2024-083A).",
             autocompletion=complete_id,
         ),
     ],

@@ -23,8 +23,8 @@ def update(
         str | None,
         typer.Option(
             "--url",
-            help="The release directory holding facts.toml and SHA256SUMS (https:// or "
-            "file://; default: $SPACEFACTS_UPDATE_URL, else the project's releases).",
+            help="The release directory holding facts.toml and SHA256SUMS (https://, http:// "
+            "or file://; default: $SPACEFACTS_UPDATE_URL, else the project's releases).",
         ),
     ] = None,
     check: Annotated[
@@ -66,7 +66,7 @@ def update(
         say(ctx, f"already up to date: {download.url} is as of {download.as_of}, the facts in use "
                  f"as of {current} (--force installs it anyway)")  # fmt: skip
         return
-    path = releases.install(download)
+    path = releases.install(download, forced=not newer)
     say(ctx, f"installed the facts as of {download.as_of} from {download.url} in {path}")
     if settings(ctx).data is not None or in_use.origin not in (factbase.SHIPPED, factbase.UPDATED):
         say(ctx, f"note: --data or SPACEFACTS_DATA ({in_use.path}) is in use instead")
