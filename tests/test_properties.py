@@ -31,10 +31,15 @@ from spacefacts.model import Kind
 from spacefacts.serialise import markdown_cell
 from spacefacts.text import csv_safe, fold, plain_cell, visible
 
-OUTPUTS = settings(max_examples=20, deadline=None)
-ROUND_TRIP = settings(max_examples=30, deadline=None)
+# derandomize: the same examples on every run, so a CI run is reproducible (a new example found
+# while developing becomes a test of its own)
+OUTPUTS = settings(max_examples=20, deadline=None, derandomize=True)
+ROUND_TRIP = settings(max_examples=30, deadline=None, derandomize=True)
 FUZZ = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 # --- hostile text in every output format ---------------------------------------------------
@@ -214,7 +219,7 @@ def test_added_records_load_back_equal(new: list[tuple[Kind, dict[str, Any]]]) -
             given, name = wanted.pop("publisher").strip(), publisher["name"]
             # a name is matched as every name is (case, accents and punctuation aside)
             same = fold(given) == fold(name) if fold(given) else given == name
-            assert given == publisher["id"] or same
+            assert fold(given) == fold(publisher["id"]) or same  # or it names the id
         assert wanted.items() <= store.raw_record(kind, again).items()
 
 
