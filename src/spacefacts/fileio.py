@@ -31,22 +31,7 @@ _POLL_FIRST, _POLL_MAX = 0.01, 0.1  # seconds between attempts to take a busy lo
 
 def read_head(path: Path, size: int) -> bytes:
     """The first `size` bytes of the regular file `path` (guarded as read_regular is)."""
-    kind = _not_regular(_stat(path).st_mode)
-    if kind:
-        raise FileProblem(path, f"is {kind}, not a fact file")
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
-    except (OSError, ValueError) as err:
-        raise FileProblem(path, _describe(path, err)) from None
-    with os.fdopen(fd, "rb") as stream:
-        try:
-            kind = _not_regular(os.fstat(fd).st_mode)
-            if kind:
-                raise FileProblem(path, f"is {kind}, not a fact file")
-            return stream.read(size)
-        except OSError as err:
-            raise FileProblem(path, _describe(path, err)) from None
+    return _read_guarded(path, size, None)
 
 
 def read_regular(path: Path, limit: int = MAX_FACT_FILE) -> bytes:
@@ -55,6 +40,11 @@ def read_regular(path: Path, limit: int = MAX_FACT_FILE) -> bytes:
     Never blocks and never reads without end: a FIFO, a device or a directory is refused before
     it is opened (so opening has no side effect), and again after (the path may have changed).
     """
+    return _read_guarded(path, limit + 1, limit)
+
+
+def _read_guarded(path: Path, size: int, limit: int | None) -> bytes:
+    """At most `size` bytes of the regular file `path`; over `limit` (if given) is refused."""
     kind = _not_regular(_stat(path).st_mode)
     if kind:
         raise FileProblem(path, f"is {kind}, not a fact file")
@@ -69,12 +59,12 @@ def read_regular(path: Path, limit: int = MAX_FACT_FILE) -> bytes:
             kind = _not_regular(info.st_mode)
             if kind:
                 raise FileProblem(path, f"is {kind}, not a fact file")
-            if info.st_size > limit:
+            if limit is not None and info.st_size > limit:
                 raise FileProblem(path, f"is larger than {_size(limit)}")
-            data = stream.read(limit + 1)  # the size may have been wrong, or grown since
+            data = stream.read(size)  # the size may have been wrong, or grown since
         except OSError as err:
             raise FileProblem(path, _describe(path, err)) from None
-    if len(data) > limit:
+    if limit is not None and len(data) > limit:
         raise FileProblem(path, f"is larger than {_size(limit)}")
     return data
 
