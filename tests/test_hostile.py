@@ -1409,6 +1409,20 @@ def test_a_word_left_out_of_a_search_leaves_out_what_has_it(words: list[str]) ->
     assert _search_ids(*words) == ["m-lanyue"]
 
 
+@pytest.mark.parametrize(
+    ("words", "same_as"),
+    [
+        (["landing", "-quiet"], "landing -quiet"),  # starts like -q, a flag: still a word
+        (["-moon", "landing", "--limit", "5"], "-moon landing"),  # options still work
+        (["landing", "-q", "-moon"], "landing -moon"),  # -q is the quiet flag
+    ],
+)
+def test_a_word_starting_with_a_dash_is_a_word_unless_it_names_options(
+    words: list[str], same_as: str
+) -> None:
+    assert _search_ids(*words) == _search_ids(same_as)
+
+
 def test_fullwidth_letters_search_as_letters() -> None:
     fullwidth = "\uff4d\uff4f\uff4f\uff4e"  # "moon" in the letters of a CJK input method
     assert _search_ids(fullwidth) == _search_ids("moon") != []

@@ -342,11 +342,14 @@ _encode_string = json.encoder.encode_basestring
 def _rows(kind: Kind, records: Sequence[JsonRecord]) -> Iterable[list[Any]]:
     names = columns(kind)
     lists = {f.name for f in SCHEMA[kind].fields if f.is_list}
+    at = [i for i, name in enumerate(names) if name in lists]  # the columns holding JSON
     for record in records:
-        row = []
-        for name in names:
-            value = record.get(name)
-            row.append(_to_json(value) if name in lists and value is not None else value)
+        get = record.get
+        row = [get(name) for name in names]
+        for i in at:
+            value = row[i]
+            if value is not None:
+                row[i] = _to_json(value) if value else "[]"  # most lists are empty
         yield row
 
 

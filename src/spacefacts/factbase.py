@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -714,23 +715,18 @@ class _LineIndex:
 
 def derive(records: Records) -> None:
     """Compute every derived field SCHEMA declares (model.Derived), in place."""
-    from collections import Counter
 
     by_id = {r["id"]: r for k in Kind for r in records[k]}
+    tallies: dict[tuple[Kind | None, str], Counter[str]] = {}  # one pass per (kind, field)
     for kind in Kind:
         for spec in SCHEMA[kind].fields:
             how = spec.derived
             if how is None:
                 continue
             if how.how == "count":
-                counts: Counter[str] = Counter()
-                for other in Kind if how.of is None else (how.of,):
-                    for r in records[other]:
-                        value = r.get(how.via)
-                        if isinstance(value, list):
-                            counts.update(set(value))
-                        elif value:
-                            counts[value] += 1
+                counts = tallies.get((how.of, how.via))
+                if counts is None:
+                    counts = tallies[how.of, how.via] = _tally(records, how.of, how.via)
                 for r in records[kind]:
                     r[spec.name] = counts[r["id"]]
             elif how.how == "name":
@@ -745,6 +741,23 @@ def derive(records: Records) -> None:
                     r[spec.name] = target.get(how.attribute) if target else None
             elif how.how == "members":
                 _members(records, kind, spec.name)
+
+
+def _tally(records: Records, of: Kind | None, via: str) -> Counter[str]:
+    """How many records (of `of`, or of every kind) name each id in their field `via`."""
+
+    counts: Counter[str] = Counter()
+    for other in Kind if of is None else (of,):
+        rows = records[other]
+        if not rows or via not in rows[0]:
+            continue  # a kind without the field
+        for r in rows:
+            value = r[via]
+            if type(value) is list:
+                counts.update(set(value) if len(value) > 1 else value)
+            elif value:
+                counts[value] += 1
+    return counts
 
 
 def _members(records: Records, kind: Kind, name: str) -> None:

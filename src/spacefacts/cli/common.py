@@ -254,7 +254,9 @@ class Command(TyperCommand):
                 return kept + args[index:]
             word = arg.startswith("-") and arg != "-" and not value_next
             name = arg.split("=", 1)[0]
-            if word and (name in flags or name in takes_value or arg[:2] in flags | takes_value):
+            # an option as named, or short flags run together ("-qj" if both are flags)
+            cluster = not arg.startswith("--") and all(f"-{c}" in flags for c in arg[1:])
+            if word and (name in flags or name in takes_value or cluster):
                 word = False
             kept.append(" " + arg if word else arg)
             value_next = not value_next and name in takes_value and "=" not in arg
